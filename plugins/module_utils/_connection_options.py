@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) llmops.litellm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Connection options shared by every module (documented once in doc_fragments/connection.py)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+from ansible_collections.llmops.litellm.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    LiteLLMClient,
+    LiteLLMError,
+)
+from ansible_collections.llmops.litellm.plugins.module_utils._keys import InvalidOption
+
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
+
+# Path segments that mean api_url points at an endpoint instead of the proxy's base URL.
+_ENDPOINT_SEGMENTS = ('key', 'v1', 'chat', 'openapi.json', 'docs', 'ui', 'health')
+
+
+def connection_argument_spec():
+    return dict(
+        api_url=dict(type='str', fallback=(env_fallback, ['LITELLM_PROXY_URL'])),
+        api_key=dict(type='str', no_log=True, fallback=(env_fallback, ['LITELLM_PROXY_API_KEY'])),
+        validate_certs=dict(type='bool', default=True),
+        ca_path=dict(type='path'),
+        client_cert=dict(type='path'),
+        client_key=dict(type='path'),
+        timeout=dict(type='float', default=30),
+        retries=dict(type='int', default=3),
+    )
+
+
+def validate_connection_options(params):
+    api_url = params.get('api_url')
+    if not api_url:
+        raise InvalidOption('api_url', 'is required: the proxy base URL, such as https://litellm.example.com '
+                                       '(or set LITELLM_PROXY_URL)')
+    parts = urlsplit(api_url)
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        raise InvalidOption('api_url', '%r is not an http(s) URL; write it with its scheme, such as '
+                                       'https://litellm.example.com' % api_url)
+    if parts.query or parts.fragment:
+        raise InvalidOption('api_url', 'must not carry a query or fragment; give the proxy base URL only')
+    segments = [s for s in parts.path.split('/') if s]
+    if any(s in _ENDPOINT_SEGMENTS for s in segments):
+        raise InvalidOption('api_url', 'must be the proxy base URL, not an endpoint (got path %r); drop the path, '
+                                       'for example https://litellm.example.com' % parts.path)
+    if not params.get('api_key'):
+        raise InvalidOption('api_key', 'is required: the proxy master key or a key allowed to manage keys '
+                                       '(or set LITELLM_PROXY_API_KEY)')
+    if params.get('timeout') is not None and params['timeout'] <= 0:
+        raise InvalidOption('timeout', 'must be a number of seconds greater than zero')
+    if params.get('retries') is not None and not 0 <= params['retries'] <= 10:
+        raise InvalidOption('retries', 'must be between 0 and 10')
+    if params.get('client_key') and not params.get('client_cert'):
+        raise InvalidOption('client_key', 'needs client_cert as well (the certificate the key belongs to)')
+
+
+def client_from_module(module):
+    """Validate the connection options and return a client; fails the module on bad input."""
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    try:
+        validate_connection_options(module.params)
+    except InvalidOption as exc:
+        module.fail_json(msg=str(exc), option=exc.option)
+    params = module.params
+    return LiteLLMClient(
+        api_url=params['api_url'],
+        api_key=params['api_key'],
+        validate_certs=params['validate_certs'],
+        ca_path=params['ca_path'],
+        client_cert=params['client_cert'],
+        client_key=params['client_key'],
+        timeout=params['timeout'],
+        retries=params['retries'],
+    )
+
+
+def fail_from_error(module, client, exc, **extra):
+    """Fail the module with a proxy error: a message with secrets masked, the error fields, the requests."""
+    result = dict(extra)
+    if isinstance(exc, LiteLLMError):
+        result['error'] = exc.to_dict()
+        message = exc.message
+        if exc.enterprise_feature and 'Enterprise feature' not in message:
+            message += (' (tags, guardrails, policies, prompts and key rotation are LiteLLM Enterprise features: '
+                        'leave those options out on a proxy without an Enterprise license)')
+    else:
+        message = str(exc)
+    if client is not None:
+        result['requests'] = client.history
+        message = client.redactor.text(message)
+    module.fail_json(msg=message, **result)

@@ -1,0 +1,215 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) llmops.litellm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Reconcile a whole set of keys in one task, with the same engine as one key.
+
+The set's scope is read once (paginated), every declared key is planned by :class:`KeyReconciler`, and
+only the differences are written. Private to the collection.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMError
+from ansible_collections.llmops.litellm.plugins.module_utils._keys import (
+    InvalidOption,
+    describe_key,
+    desired_settings,
+    key_settings_argument_spec,
+    merged_metadata,
+    validate_key_alias,
+    validate_settings,
+)
+
+# LiteLLM's /key/delete takes a list; this many per request keeps one failure from hiding many keys.
+DELETE_BATCH = 100
+
+
+def key_spec_argument_spec():
+    """Options of one item of ``keys``: litellm_key's settings, less what only makes sense for one key."""
+    spec = key_settings_argument_spec()
+    # Caller-chosen secrets come through the no_log option chosen_keys, never inside the (logged) list.
+    spec.pop('key')
+    spec['key_alias'] = {'type': 'str', 'required': True, 'no_log': False}
+    spec['state'] = {'type': 'str', 'default': 'present', 'choices': ['present', 'absent']}
+    return spec
+
+
+def validate_key_specs(items, scope, chosen_keys):
+    """Validate every declared key before anything is sent; return them with defaults applied."""
+    validator = ArgumentSpecValidator(key_spec_argument_spec())
+    specs = []
+    seen = set()
+    for index, item in enumerate(items):
+        where = 'keys[%d]' % index
+        if not isinstance(item, dict):
+            raise InvalidOption(where, 'each item must be a dictionary of litellm_key options')
+        result = validator.validate(item)
+        if result.error_messages:
+            raise InvalidOption(where, '; '.join(result.error_messages))
+        spec = result.validated_parameters
+        alias = spec['key_alias']
+        try:
+            validate_key_alias(alias)
+            spec['key'] = chosen_keys.get(alias)
+            validate_settings(spec)
+        except InvalidOption as exc:
+            raise InvalidOption('%s.%s' % (where, exc.option), str(exc).split(': ', 1)[-1])
+        if alias in seen:
+            raise InvalidOption(where, 'key_alias %r is declared twice' % alias)
+        seen.add(alias)
+        for field in ('team_id', 'user_id'):
+            if scope.get(field) is not None:
+                if spec.get(field) is None:
+                    spec[field] = scope[field]
+                elif spec[field] != scope[field]:
+                    raise InvalidOption('%s.%s' % (where, field), 'is %r but the set is scoped to %s %r'
+                                        % (spec[field], field, scope[field]))
+        prefix = scope.get('alias_prefix')
+        if prefix and not alias.startswith(prefix):
+            raise InvalidOption(where, 'key_alias %r is outside the set scoped to alias_prefix %r' % (alias, prefix))
+        specs.append(spec)
+    unknown = set(chosen_keys) - seen
+    if unknown:
+        raise InvalidOption('chosen_keys', 'names aliases that keys does not declare: %s' % ', '.join(sorted(unknown)))
+    return specs
+
+
+def read_scope(client, scope, page_size=100):
+    """Every key in the scope, grouped by alias. One request per page."""
+    filters = dict((k, scope[k]) for k in ('team_id', 'user_id') if scope.get(k) is not None)
+    prefix = scope.get('alias_prefix')
+    by_alias = {}
+    for record in client.iter_keys(page_size=page_size, **filters):
+        alias = record.get('key_alias')
+        if prefix and not (alias or '').startswith(prefix):
+            continue
+        by_alias.setdefault(alias, []).append(record)
+    return by_alias
+
+
+def run_key_set_task(reconciler, params):
+    """One litellm_keys task. Returns (result, failed_count)."""
+    scope = dict((k, params.get(k)) for k in ('team_id', 'user_id', 'alias_prefix'))
+    if params.get('exclusive') and not any(scope.values()):
+        raise InvalidOption('exclusive', 'needs a scope the set owns: team_id, user_id or alias_prefix; without '
+                                         'one it would delete every other key on the proxy')
+    specs = validate_key_specs(params.get('keys') or [], scope, params.get('chosen_keys') or {})
+    client = reconciler.client
+    existing = read_scope(client, scope, params.get('page_size') or 100)
+
+    outcomes = []
+    secrets = {}
+    diff = {'before': {}, 'after': {}}
+    declared = set()
+    deletions = []
+    for spec in specs:
+        alias = spec['key_alias']
+        declared.add(alias)
+        records = existing.get(alias) or []
+        if len(records) > 1:
+            outcomes.append(_failure(alias, 'present', '%d keys share this alias (tokens: %s); delete the extras'
+                                     % (len(records), ', '.join(sorted(r.get('token') or '?' for r in records)))))
+            continue
+        plan = reconciler.plan(alias, spec['state'], spec, records[0] if records else None)
+        if plan.action == 'delete':
+            deletions.append(plan)
+            continue
+        outcomes.append(_apply_one(reconciler, plan, spec, secrets, diff))
+
+    if params.get('exclusive'):
+        for alias in sorted(a for a in existing if a not in declared):
+            for record in existing[alias]:
+                deletions.append(reconciler.plan(alias, 'absent', {}, record))
+    outcomes.extend(_delete_all(reconciler, deletions, diff))
+
+    failed = [o for o in outcomes if o.get('failed')]
+    counts = {}
+    for outcome in outcomes:
+        counts[outcome['action']] = counts.get(outcome['action'], 0) + 1
+    result = {
+        'changed': any(o['changed'] for o in outcomes),
+        'results': outcomes,
+        'summary': counts,
+        'secrets': secrets,
+        'diff': diff,
+        'requests': client.history,
+    }
+    return result, len(failed)
+
+
+def _apply_one(reconciler, plan, spec, secrets, diff):
+    alias = plan.alias
+    outcome = {'key_alias': alias, 'action': plan.action, 'changed': plan.changed,
+               'changed_settings': plan.changed_settings, 'token': plan.token}
+    try:
+        answer = reconciler.apply(plan)
+    except LiteLLMError as exc:
+        return _failure(alias, plan.action, exc.message)
+    if plan.changed:
+        diff['before'][alias] = plan.diff['before']
+        diff['after'][alias] = plan.diff['after']
+    if plan.action == 'create' and answer is not None:
+        if answer.get('key') and spec.get('key') is None:
+            secrets[alias] = answer['key']
+        outcome['token'] = answer.get('token')
+        info = describe_key(answer)
+    else:
+        info = describe_key(plan.record or {'key_alias': alias})
+    info.update(desired_settings(spec))
+    if plan.record is not None and 'metadata' in plan.changed_settings:
+        info['metadata'] = merged_metadata(spec['metadata'], plan.record.get('metadata'))
+    outcome['key_info'] = info
+    return outcome
+
+
+def _delete_all(reconciler, plans, diff):
+    """Delete in batches of DELETE_BATCH; a failed batch is retried key by key so each failure is named."""
+    outcomes = []
+    client = reconciler.client
+    for start in range(0, len(plans), DELETE_BATCH):
+        batch = plans[start:start + DELETE_BATCH]
+        request = client.delete_keys(keys=[p.token for p in batch], return_request=True)
+        try:
+            _send_delete(reconciler, request)
+            done = [(p, None) for p in batch]
+        except LiteLLMError:
+            done = []
+            for plan in batch:
+                try:
+                    _send_delete(reconciler, plan.request)
+                    done.append((plan, None))
+                except LiteLLMError as exc:
+                    done.append((plan, exc))
+        for plan, error in done:
+            if error is not None:
+                outcomes.append(_failure(plan.alias, 'delete', error.message))
+                continue
+            diff['before'][plan.alias] = plan.diff['before']
+            diff['after'][plan.alias] = plan.diff['after']
+            outcomes.append({'key_alias': plan.alias, 'action': 'delete', 'changed': True, 'changed_settings': [],
+                             'token': plan.token})
+    return outcomes
+
+
+def _send_delete(reconciler, request):
+    if reconciler.check_mode:
+        reconciler.client.record_unsent(request)
+        return
+    try:
+        reconciler.client.send(request)
+    except LiteLLMError as exc:
+        # LiteLLM answers "No keys found" when every key of the request is already gone: the goal holds.
+        if exc.status == 404:
+            return
+        raise
+
+
+def _failure(alias, action, message):
+    return {'key_alias': alias, 'action': action, 'changed': False, 'failed': True, 'msg': message,
+            'changed_settings': []}

@@ -1,0 +1,355 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) llmops.litellm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: litellm_key
+short_description: Create, update, rotate and delete LiteLLM proxy virtual keys
+version_added: 0.1.0
+description:
+  - Manages one virtual key of a L(LiteLLM proxy,https://docs.litellm.ai/docs/proxy/virtual_keys), identified by
+    O(key_alias).
+  - The key is read with one request. If it is missing it is created; if a setting you declared differs it is
+    updated with only the differing fields; if nothing differs nothing is sent.
+  - Only the options you set are managed. Settings the proxy manages itself (spend, timestamps, the key's hash)
+    never cause a change.
+  - In check mode the module reads but never writes. It returns the requests a real run would send in
+    RV(requests), with the Authorization header and secrets masked, and the same C(changed) and diff a real run
+    would report.
+  - The secret of a new key is returned once, in RV(key). Register the result with C(no_log: true).
+author:
+  - llmops.litellm maintainers
+extends_documentation_fragment:
+  - llmops.litellm.connection
+attributes:
+  check_mode:
+    support: full
+    details: Reads only; every write is returned unsent in RV(requests).
+  diff_mode:
+    support: full
+    details: Shows the managed settings before and after; never a secret.
+  action_group:
+    support: full
+    membership:
+      - llmops.litellm.litellm
+options:
+  key_alias:
+    description:
+      - The key's alias, which identifies it. LiteLLM keeps aliases unique.
+      - If more than one key has this alias the module fails, lists their hashes, and changes nothing.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates or updates the key; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  key:
+    description:
+      - A secret you choose for the key, starting with C(sk-) and at least 16 characters long. Used when the
+        key is created; LiteLLM generates one if you leave this out.
+      - Knowing the secret in advance makes creation safe to repeat after a lost answer.
+      - With O(regenerate=true), the key is rotated to this secret.
+    type: str
+  regenerate:
+    description:
+      - Rotate the key's secret in place. The new secret is returned in RV(key); the task always reports a change.
+      - A LiteLLM Enterprise feature; a proxy without an Enterprise license refuses it, and the module says so.
+    type: bool
+    default: false
+  grace_period:
+    description:
+      - With O(regenerate=true), how long the old secret keeps working, such as V(24h). Without it the old
+        secret stops working at once.
+    type: str
+  duration:
+    description:
+      - How long a new key is valid, such as V(30d), V(12h) or V(1mo). Applied only when the key is created:
+        LiteLLM turns it into an expiry time and does not keep the duration, so it is never compared.
+    type: str
+  models:
+    description:
+      - Models the key may call. An empty list allows every model. Order does not matter.
+    type: list
+    elements: str
+  aliases:
+    description:
+      - Model alias mappings for this key, such as C({"gpt-4": "gpt-4o"}).
+    type: dict
+  max_budget:
+    description:
+      - Maximum spend of the key, in USD.
+    type: float
+  soft_budget:
+    description:
+      - Spend, in USD, at which LiteLLM alerts without blocking. Stored in the key's budget.
+    type: float
+  budget_duration:
+    description:
+      - Period after which the key's spend is reset, such as V(30d).
+    type: str
+  budget_id:
+    description:
+      - ID of a budget (created with LiteLLM's C(/budget/new)) the key follows.
+    type: str
+  tpm_limit:
+    description:
+      - Tokens per minute the key may use.
+    type: int
+  rpm_limit:
+    description:
+      - Requests per minute the key may make.
+    type: int
+  max_parallel_requests:
+    description:
+      - Requests the key may have in flight at once.
+    type: int
+  team_id:
+    description:
+      - Team that owns the key.
+    type: str
+  user_id:
+    description:
+      - User that owns the key.
+    type: str
+  organization_id:
+    description:
+      - Organization of the key.
+    type: str
+  metadata:
+    description:
+      - Metadata entries to set on the key. Entries you do not list are kept; set an entry to V(null) to remove it.
+      - LiteLLM keeps some settings (O(tags), O(guardrails), O(model_rpm_limit), O(model_tpm_limit)) inside the
+        metadata; set those with their own options.
+    type: dict
+  tags:
+    description:
+      - Tags for spend tracking and tag-based routing. Order does not matter.
+      - A LiteLLM Enterprise feature.
+    type: list
+    elements: str
+  config:
+    description:
+      - Key-specific proxy configuration.
+    type: dict
+  permissions:
+    description:
+      - Key-specific permissions, such as C({"pii": false}).
+    type: dict
+  model_max_budget:
+    description:
+      - Budget per model, such as C({"gpt-4o": {"budget_limit": 10, "time_period": "30d"}}).
+    type: dict
+  model_rpm_limit:
+    description:
+      - Requests per minute per model, such as C({"gpt-4o": 100}).
+    type: dict
+  model_tpm_limit:
+    description:
+      - Tokens per minute per model, such as C({"gpt-4o": 100000}).
+    type: dict
+  guardrails:
+    description:
+      - Guardrails active for the key. Order does not matter.
+      - A LiteLLM Enterprise feature.
+    type: list
+    elements: str
+  allowed_routes:
+    description:
+      - Proxy routes the key may call. Order does not matter.
+    type: list
+    elements: raw
+  blocked:
+    description:
+      - Block the key (V(true)) or unblock it (V(false)).
+    type: bool
+notes:
+  - Supports C(module_defaults) through the action group C(group/llmops.litellm.litellm).
+  - Requests the module makes, at most - no change, 1 (the read); create, update or delete, 2 (the read and
+    one write); check mode, only the read.
+seealso:
+  - module: llmops.litellm.litellm_key_info
+  - name: LiteLLM virtual keys
+    description: LiteLLM's documentation of virtual keys.
+    link: https://docs.litellm.ai/docs/proxy/virtual_keys
+'''
+
+EXAMPLES = r'''
+- name: Create or update a key for the data team
+  llmops.litellm.litellm_key:
+    api_url: https://litellm.example.com
+    api_key: "{{ litellm_master_key }}"
+    key_alias: data-team-notebooks
+    team_id: data-team
+    models: [gpt-4o, gpt-4o-mini]
+    max_budget: 200
+    budget_duration: 30d
+    rpm_limit: 600
+    metadata:
+      owner: data-platform@example.com
+  register: data_key
+  no_log: true  # the result holds the new secret
+
+- name: Store the new secret in a vault only when it was just created
+  ansible.builtin.copy:
+    content: "{{ data_key.key }}"
+    dest: /etc/notebooks/litellm-key
+    mode: "0600"
+  when: data_key.key is defined
+  no_log: true
+
+- name: Connection settings once for the whole play
+  module_defaults:
+    group/llmops.litellm.litellm:
+      api_url: https://litellm.example.com
+      api_key: "{{ litellm_master_key }}"
+  block:
+    - name: Block a key without deleting it
+      llmops.litellm.litellm_key:
+        key_alias: contractor-2024
+        blocked: true
+
+    - name: Rotate a key, keeping the old secret valid for a day (LiteLLM Enterprise)
+      llmops.litellm.litellm_key:
+        key_alias: ci-pipeline
+        regenerate: true
+        grace_period: 24h
+      register: rotated
+      no_log: true
+
+    - name: Delete a key
+      llmops.litellm.litellm_key:
+        key_alias: old-prototype
+        state: absent
+'''
+
+RETURN = r'''
+key:
+  description:
+    - The key's secret. Returned only when the key was created or rotated by this task; LiteLLM never shows it again.
+    - Register the task with C(no_log: true).
+  returned: when the key was created or regenerated, and not in check mode
+  type: str
+  sample: sk-xxxxxxxxxxxxxxxxxxxxxx
+token:
+  description: The key's sha256 hash, by which LiteLLM identifies it. Not a secret.
+  returned: when the key exists after the task
+  type: str
+  sample: 8a7f2c1e5d0b4a3f9e6d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f
+action:
+  description: What the task did (or, in check mode, would do).
+  returned: always
+  type: str
+  sample: update
+  choices: [create, update, delete, regenerate, unchanged, absent]
+changed_settings:
+  description: Names of the settings that differed and were (or would be) updated.
+  returned: always
+  type: list
+  elements: str
+  sample: [max_budget, models]
+key_info:
+  description:
+    - The key's settings and server-managed facts, without its secret.
+    - After a write, the settings as the task set them.
+  returned: when the key exists after the task
+  type: dict
+  sample:
+    key_alias: data-team-notebooks
+    token: 8a7f2c1e5d0b4a3f9e6d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f
+    key_name: sk-...Xy4Q
+    models: [gpt-4o, gpt-4o-mini]
+    max_budget: 200.0
+    team_id: data-team
+    metadata: {owner: data-platform@example.com}
+    spend: 0.0
+    expires: null
+requests:
+  description:
+    - Every HTTP request of this task, in order, with the Authorization header and secrets masked.
+    - In check mode the writes are listed with RV(requests[].sent=false) and were not sent.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    method:
+      description: HTTP method.
+      type: str
+      sample: POST
+    url:
+      description: Full URL, including the query string.
+      type: str
+      sample: https://litellm.example.com/key/update
+    headers:
+      description: Request headers; Authorization is masked.
+      type: dict
+      sample: {Authorization: Bearer ********, Content-Type: application/json}
+    body:
+      description: JSON body, or null for a GET.
+      type: raw
+      sample: {key: 8a7f2c1e5d0b4a3f9e6d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f, max_budget: 300}
+    sent:
+      description: Whether the request was sent (false for the writes of a check run).
+      type: bool
+      sample: false
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMError
+from ansible_collections.llmops.litellm.plugins.module_utils._connection_options import (
+    client_from_module,
+    connection_argument_spec,
+    fail_from_error,
+)
+from ansible_collections.llmops.litellm.plugins.module_utils._keys import (
+    InvalidOption,
+    KeyReconciler,
+    key_settings_argument_spec,
+    run_key_task,
+    validate_key_alias,
+    validate_settings,
+)
+
+
+def main():
+    argument_spec = connection_argument_spec()
+    argument_spec.update(key_settings_argument_spec())
+    argument_spec.update(
+        # no_log=False: the alias names the key, it is not its secret.
+        key_alias=dict(type='str', required=True, no_log=False),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        regenerate=dict(type='bool', default=False),
+        grace_period=dict(type='str'),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        validate_key_alias(module.params['key_alias'])
+        validate_settings(module.params)
+    except InvalidOption as exc:
+        module.fail_json(msg=str(exc), option=exc.option)
+
+    client = client_from_module(module)
+    try:
+        result = run_key_task(KeyReconciler(client, check_mode=module.check_mode), module.params)
+    except InvalidOption as exc:
+        module.fail_json(msg=str(exc), option=exc.option, requests=client.history)
+    except LiteLLMError as exc:
+        fail_from_error(module, client, exc)
+    for warning in result.pop('warnings', ()):
+        module.warn(warning)
+    if not module._diff:
+        result.pop('diff', None)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,227 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) llmops.litellm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: litellm_keys
+short_description: Reconcile a whole set of LiteLLM proxy virtual keys in one task
+version_added: 0.1.0
+description:
+  - Declares many virtual keys of a L(LiteLLM proxy,https://docs.litellm.ai/docs/proxy/virtual_keys) at once, for
+    every user of a workshop or every service of a platform.
+  - Reads the keys once (one request per 100 keys), compares each declared key with the same engine as
+    M(llmops.litellm.litellm_key), and writes only the differences. Deletions go in batches.
+  - With O(exclusive=true), keys in the set's scope (O(team_id), O(user_id) or O(alias_prefix)) that the list
+    does not declare are deleted. Without it, nothing undeclared is touched.
+  - A failure on one key does not stop the others; every key's outcome is in RV(results), and the task fails at
+    the end if any key failed.
+  - In check mode nothing is written; RV(requests) lists what a real run would send.
+author:
+  - llmops.litellm maintainers
+extends_documentation_fragment:
+  - llmops.litellm.connection
+attributes:
+  check_mode:
+    support: full
+    details: Reads only; every write is returned unsent in RV(requests).
+  diff_mode:
+    support: full
+    details: Before and after of each changed key, by alias; never a secret.
+  action_group:
+    support: full
+    membership:
+      - llmops.litellm.litellm
+options:
+  keys:
+    description:
+      - The keys of the set. Each item takes the options of M(llmops.litellm.litellm_key) - O(llmops.litellm.litellm_key#module:key_alias)
+        (required), O(llmops.litellm.litellm_key#module:state) and every key setting (C(models), C(max_budget), C(metadata), C(team_id), ...) -
+        except the connection options, C(key), C(regenerate) and C(grace_period).
+      - Items are validated before anything is sent; one bad item fails the task with no change.
+    type: list
+    elements: dict
+    default: []
+  chosen_keys:
+    description:
+      - Secrets you choose for keys of the set, by alias. Used when those keys are created.
+      - Kept out of O(keys) so they are never logged.
+    type: dict
+  team_id:
+    description:
+      - The set owns the keys of this team. Declared keys default to it, and only this team's keys are read.
+    type: str
+  user_id:
+    description:
+      - The set owns the keys of this user. Declared keys default to it, and only this user's keys are read.
+    type: str
+  alias_prefix:
+    description:
+      - The set owns the keys whose alias starts with this prefix. Every declared alias must start with it.
+    type: str
+  exclusive:
+    description:
+      - Delete the keys in the scope that O(keys) does not declare. Requires O(team_id), O(user_id) or O(alias_prefix).
+    type: bool
+    default: false
+  page_size:
+    description:
+      - Keys asked for per read request (LiteLLM serves at most 100).
+    type: int
+    default: 100
+notes:
+  - Supports C(module_defaults) through the action group C(group/llmops.litellm.litellm).
+  - A declared key that exists outside the scope is not seen by the read; creating it then fails with LiteLLM's
+    "already exists" error for that key.
+seealso:
+  - module: llmops.litellm.litellm_key
+  - module: llmops.litellm.litellm_key_info
+'''
+
+EXAMPLES = r'''
+- name: One key per workshop attendee, and no others in the workshop team
+  llmops.litellm.litellm_keys:
+    api_url: https://litellm.example.com
+    api_key: "{{ litellm_master_key }}"
+    team_id: workshop-2026-11
+    exclusive: true
+    keys: "{{ attendees | map('regex_replace', '^(.+)$', '{\"key_alias\": \"\\1\"}') | map('from_json') | map('combine', key_defaults) }}"
+  vars:
+    attendees: [ws-alice, ws-bob, ws-carol]
+    key_defaults:
+      models: [gpt-4o-mini]
+      max_budget: 5
+      duration: 7d
+  register: workshop
+  no_log: true  # the result holds the new secrets
+
+- name: Hand out the new secrets
+  ansible.builtin.copy:
+    content: "{{ workshop.secrets | to_nice_json }}"
+    dest: /srv/workshop/keys.json
+    mode: "0600"
+  no_log: true
+
+- name: Services of the platform, declared explicitly
+  llmops.litellm.litellm_keys:
+    alias_prefix: svc-
+    keys:
+      - key_alias: svc-search
+        models: [text-embedding-3-small]
+        rpm_limit: 1000
+      - key_alias: svc-chat
+        models: [gpt-4o]
+        max_budget: 500
+        budget_duration: 30d
+      - key_alias: svc-legacy
+        state: absent
+'''
+
+RETURN = r'''
+results:
+  description: Each key's outcome, declared keys first, then deletions.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    key_alias:
+      description: The key's alias.
+      type: str
+    action:
+      description: What was (or, in check mode, would be) done.
+      type: str
+      sample: update
+    changed:
+      description: Whether the key changed.
+      type: bool
+    changed_settings:
+      description: Settings that differed.
+      type: list
+      elements: str
+    token:
+      description: The key's hash.
+      type: str
+    key_info:
+      description: The key's settings after the task, as in M(llmops.litellm.litellm_key)'s RV(llmops.litellm.litellm_key#module:key_info).
+      type: dict
+      returned: for keys that exist after the task
+    failed:
+      description: Present and true when this key failed.
+      type: bool
+      returned: on failure of this key
+    msg:
+      description: Why this key failed.
+      type: str
+      returned: on failure of this key
+summary:
+  description: How many keys had each action.
+  returned: always
+  type: dict
+  sample: {create: 3, unchanged: 97, delete: 1}
+secrets:
+  description:
+    - The secrets of the keys this task created, by alias. LiteLLM never shows them again.
+    - Register the task with C(no_log: true).
+  returned: always
+  type: dict
+  sample: {ws-alice: sk-xxxxxxxxxxxxxxxxxxxxxx}
+requests:
+  description:
+    - Every HTTP request of this task, in order, with the Authorization header and secrets masked. In check mode
+      the writes are listed with C(sent=false) and were not sent.
+  returned: always
+  type: list
+  elements: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMError
+from ansible_collections.llmops.litellm.plugins.module_utils._connection_options import (
+    client_from_module,
+    connection_argument_spec,
+    fail_from_error,
+)
+from ansible_collections.llmops.litellm.plugins.module_utils._key_sets import run_key_set_task
+from ansible_collections.llmops.litellm.plugins.module_utils._keys import InvalidOption, KeyReconciler
+
+
+def main():
+    argument_spec = connection_argument_spec()
+    argument_spec.update(
+        # no_log=False: the list declares keys by alias; secrets go through chosen_keys.
+        keys=dict(type='list', elements='dict', default=[], no_log=False),
+        chosen_keys=dict(type='dict', no_log=True),
+        team_id=dict(type='str'),
+        user_id=dict(type='str'),
+        alias_prefix=dict(type='str'),
+        exclusive=dict(type='bool', default=False),
+        page_size=dict(type='int', default=100),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    if not 1 <= module.params['page_size'] <= 100:
+        module.fail_json(msg='page_size: must be between 1 and 100 (LiteLLM serves at most 100 keys per page)',
+                         option='page_size')
+    client = client_from_module(module)
+    try:
+        result, failed = run_key_set_task(KeyReconciler(client, check_mode=module.check_mode), module.params)
+    except InvalidOption as exc:
+        module.fail_json(msg=str(exc), option=exc.option)
+    except LiteLLMError as exc:
+        fail_from_error(module, client, exc)
+    if not module._diff:
+        result.pop('diff', None)
+    if failed:
+        names = ', '.join('%s (%s)' % (o['key_alias'], o['msg']) for o in result['results'] if o.get('failed'))
+        module.fail_json(msg='%d of %d keys failed: %s' % (failed, len(result['results']), names), **result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,183 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) llmops.litellm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Comparison, planning and diff logic of the key engine, without a server (requests are built unsent)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMClient, hash_key
+from ansible_collections.llmops.litellm.plugins.module_utils._keys import (
+    SETTINGS_BY_NAME,
+    InvalidOption,
+    KeyReconciler,
+    current_settings,
+    describe_key,
+    merged_metadata,
+    same,
+    validate_key_alias,
+    validate_settings,
+)
+
+TOKEN = 'a' * 64
+
+
+def stored_key(**overrides):
+    """A key as LiteLLM 1.108.7's /key/list?return_full_object=true returns it."""
+    record = {
+        'token': TOKEN, 'key_alias': 'team-a', 'key_name': 'sk-...abcd', 'spend': 3.5, 'max_budget': 10.0,
+        'models': ['gpt-4o', 'gpt-4o-mini'], 'aliases': {}, 'config': {}, 'permissions': {},
+        'metadata': {'owner': 'alice', 'tags': ['prod'], 'model_rpm_limit': {'gpt-4o': 10}},
+        'tpm_limit': None, 'rpm_limit': 100, 'org_id': 'org-1', 'team_id': 'team-a', 'user_id': None,
+        'blocked': None, 'allowed_routes': [], 'model_max_budget': {},
+        'litellm_budget_table': {'soft_budget': 8.0}, 'created_at': '2026-01-01T00:00:00Z',
+        'updated_at': '2026-01-02T00:00:00Z', 'expires': None,
+    }
+    record.update(overrides)
+    return record
+
+
+def params(**options):
+    base = dict((name, None) for name in SETTINGS_BY_NAME)
+    base.update(duration=None, key=None)
+    base.update(options)
+    return base
+
+
+@pytest.fixture
+def reconciler():
+    return KeyReconciler(LiteLLMClient('http://proxy.invalid:4000', api_key='sk-master-secret-123'), check_mode=True)
+
+
+def test_reads_settings_where_litellm_stores_them():
+    view = current_settings(stored_key())
+    assert view['soft_budget'] == 8.0
+    assert view['organization_id'] == 'org-1'
+    assert view['tags'] == ['prod']
+    assert view['model_rpm_limit'] == {'gpt-4o': 10}
+    assert view['blocked'] is False
+    assert view['guardrails'] == []
+
+
+@pytest.mark.parametrize('name, desired, current, expected', [
+    ('models', ['b', 'a'], ['a', 'b'], True),
+    ('models', ['a', 'a', 'b'], ['b', 'a'], True),
+    ('models', ['a'], ['a', 'b'], False),
+    ('max_budget', 10, 10.0, True),
+    ('max_budget', 10.5, 10.0, False),
+    ('model_rpm_limit', {'gpt-4o': 10}, {'gpt-4o': 10.0}, True),
+    ('metadata', {'owner': 'alice'}, {'owner': 'alice', 'other': 1}, True),
+    ('metadata', {'owner': 'bob'}, {'owner': 'alice'}, False),
+    ('metadata', {'gone': None}, {'owner': 'alice'}, True),
+    ('metadata', {'owner': None}, {'owner': 'alice'}, False),
+    ('blocked', False, False, True),
+    ('team_id', 'x', None, False),
+])
+def test_same_normalises(name, desired, current, expected):
+    assert same(SETTINGS_BY_NAME[name], desired, current) is expected
+
+
+def test_unchanged_key_plans_no_request(reconciler):
+    plan = reconciler.plan('team-a', 'present', params(models=['gpt-4o-mini', 'gpt-4o'], max_budget=10,
+                                                        metadata={'owner': 'alice'}, tags=['prod']), stored_key())
+    assert plan.action == 'unchanged'
+    assert plan.request is None
+    assert not plan.changed
+    assert plan.diff['before'] == plan.diff['after']
+
+
+def test_server_managed_fields_never_cause_a_change(reconciler):
+    record = stored_key(spend=99.0, updated_at='2030-01-01', key_name='sk-...zzzz')
+    plan = reconciler.plan('team-a', 'present', params(max_budget=10.0), record)
+    assert plan.action == 'unchanged'
+
+
+def test_update_sends_only_differing_fields_by_hash(reconciler):
+    plan = reconciler.plan('team-a', 'present', params(max_budget=20, models=['gpt-4o', 'gpt-4o-mini'], rpm_limit=100),
+                           stored_key())
+    assert plan.action == 'update'
+    assert plan.changed_settings == ['max_budget']
+    assert plan.request.method == 'POST' and plan.request.url.endswith('/key/update')
+    assert plan.request.json == {'key': TOKEN, 'max_budget': 20}
+    assert plan.diff['before']['max_budget'] == 10.0 and plan.diff['after']['max_budget'] == 20
+
+
+def test_metadata_update_keeps_unmanaged_entries(reconciler):
+    plan = reconciler.plan('team-a', 'present', params(metadata={'owner': 'bob', 'cost_center': 7}), stored_key())
+    assert plan.request.json['metadata'] == {
+        'owner': 'bob', 'cost_center': 7, 'tags': ['prod'], 'model_rpm_limit': {'gpt-4o': 10}}
+
+
+def test_metadata_null_removes_entry():
+    assert merged_metadata({'owner': None, 'x': 1}, {'owner': 'a', 'y': 2}) == {'x': 1, 'y': 2}
+
+
+def test_create_carries_creation_only_options_and_masks_secret_in_diff(reconciler):
+    plan = reconciler.plan('new-key', 'present', params(models=['gpt-4o'], duration='30d', key='sk-chosen-secret-0001'), None)
+    assert plan.action == 'create'
+    assert plan.request.url.endswith('/key/generate')
+    assert plan.request.json == {'key_alias': 'new-key', 'models': ['gpt-4o'], 'duration': '30d',
+                                 'key': 'sk-chosen-secret-0001'}
+    assert 'sk-chosen-secret-0001' not in repr(plan.diff)
+    assert plan.diff['before'] == {'key_alias': 'new-key', 'state': 'absent'}
+
+
+def test_delete_by_hash_and_absent_is_noop(reconciler):
+    plan = reconciler.plan('team-a', 'absent', params(), stored_key())
+    assert plan.action == 'delete' and plan.request.json == {'keys': [TOKEN]}
+    gone = reconciler.plan('team-a', 'absent', params(), None)
+    assert gone.action == 'absent' and gone.request is None and not gone.changed
+
+
+def test_check_mode_apply_records_without_sending(reconciler):
+    plan = reconciler.plan('team-a', 'present', params(max_budget=20), stored_key())
+    assert reconciler.apply(plan) is None
+    (entry,) = reconciler.client.history
+    assert entry['sent'] is False
+    assert entry['headers']['Authorization'] == 'Bearer ********'
+    assert 'sk-master-secret-123' not in repr(entry)
+
+
+def test_describe_key_has_no_secret():
+    view = describe_key(stored_key(key='sk-this-is-a-secret-value'))
+    assert 'key' not in view
+    assert view['token'] == TOKEN and view['spend'] == 3.5
+
+
+@pytest.mark.parametrize('options, option', [
+    ({'max_budget': -1}, 'max_budget'),
+    ({'rpm_limit': -5}, 'rpm_limit'),
+    ({'duration': '7x'}, 'duration'),
+    ({'budget_duration': '30'}, 'budget_duration'),
+    ({'model_rpm_limit': {'gpt-4o': 'many'}}, 'model_rpm_limit'),
+    ({'model_max_budget': {'gpt-4o': -2}}, 'model_max_budget'),
+    ({'models': ['']}, 'models'),
+    ({'team_id': ' '}, 'team_id'),
+    ({'key': 'not-a-litellm-key'}, 'key'),
+])
+def test_invalid_settings_name_the_option(options, option):
+    with pytest.raises(InvalidOption) as info:
+        validate_settings(params(**options))
+    assert info.value.option == option
+    assert str(info.value).startswith(option + ':')
+
+
+def test_invalid_key_is_not_echoed():
+    with pytest.raises(InvalidOption) as info:
+        validate_settings(params(key='short-secret'))
+    assert 'short-secret' not in str(info.value)
+
+
+@pytest.mark.parametrize('alias', ['', '   ', ' padded', 'x' * 256, 'a/../b', 'tab\there'])
+def test_invalid_alias(alias):
+    with pytest.raises(InvalidOption):
+        validate_key_alias(alias)
+
+
+def test_hash_key_matches_litellm():
+    # LiteLLM's hash_token is the sha256 hex digest of the utf-8 secret; this is its value for "sk-1234".
+    assert hash_key('sk-1234') == '88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b'
