@@ -64,5 +64,5 @@ requirements:
   - requests (Python library, on the host that runs the module)
 notes:
   - These modules talk to the proxy's HTTP API from the host they run on; run them on the controller with
-    C(delegate_to: localhost) or C(connection: local) unless that host should make the calls.
+    C(delegate_to=localhost) or C(connection=local) unless that host should make the calls.
 '''

@@ -23,11 +23,13 @@ description:
   - In check mode the module reads but never writes. It returns the requests a real run would send in
     RV(requests), with the Authorization header and secrets masked, and the same C(changed) and diff a real run
     would report.
-  - The secret of a new key is returned once, in RV(key). Register the result with C(no_log: true).
+  - The secret of a new key is returned once, in RV(key). Register the result with C(no_log=true).
 author:
-  - llmops.litellm maintainers
+  - llmops.litellm maintainers (@llmops)
 extends_documentation_fragment:
   - llmops.litellm.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full
@@ -39,6 +41,8 @@ attributes:
     support: full
     membership:
       - llmops.litellm.litellm
+  platform:
+    platforms: all
 options:
   key_alias:
     description:
@@ -72,7 +76,7 @@ options:
     type: str
   duration:
     description:
-      - How long a new key is valid, such as V(30d), V(12h) or V(1mo). Applied only when the key is created:
+      - How long a new key is valid, such as V(30d), V(12h) or V(1mo). Applied only when the key is created;
         LiteLLM turns it into an expiry time and does not keep the duration, so it is never compared.
     type: str
   models:
@@ -82,7 +86,7 @@ options:
     elements: str
   aliases:
     description:
-      - Model alias mappings for this key, such as C({"gpt-4": "gpt-4o"}).
+      - 'Model alias mappings for this key, such as C({"gpt-4": "gpt-4o"}).'
     type: dict
   max_budget:
     description:
@@ -142,19 +146,19 @@ options:
     type: dict
   permissions:
     description:
-      - Key-specific permissions, such as C({"pii": false}).
+      - 'Key-specific permissions, such as C({"pii": false}).'
     type: dict
   model_max_budget:
     description:
-      - Budget per model, such as C({"gpt-4o": {"budget_limit": 10, "time_period": "30d"}}).
+      - 'Budget per model, such as C({"gpt-4o": {"budget_limit": 10, "time_period": "30d"}}).'
     type: dict
   model_rpm_limit:
     description:
-      - Requests per minute per model, such as C({"gpt-4o": 100}).
+      - 'Requests per minute per model, such as C({"gpt-4o": 100}).'
     type: dict
   model_tpm_limit:
     description:
-      - Tokens per minute per model, such as C({"gpt-4o": 100000}).
+      - 'Tokens per minute per model, such as C({"gpt-4o": 100000}).'
     type: dict
   guardrails:
     description:
@@ -235,7 +239,7 @@ RETURN = r'''
 key:
   description:
     - The key's secret. Returned only when the key was created or rotated by this task; LiteLLM never shows it again.
-    - Register the task with C(no_log: true).
+    - Register the task with C(no_log=true).
   returned: when the key was created or regenerated, and not in check mode
   type: str
   sample: sk-xxxxxxxxxxxxxxxxxxxxxx

@@ -19,9 +19,11 @@ description:
   - Returns each key's settings in the same normalised form as M(llmops.litellm.litellm_key), with its hash
     but never its secret.
 author:
-  - llmops.litellm maintainers
+  - llmops.litellm maintainers (@llmops)
 extends_documentation_fragment:
   - llmops.litellm.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full
@@ -33,6 +35,8 @@ attributes:
     support: full
     membership:
       - llmops.litellm.litellm
+  platform:
+    platforms: all
 options:
   key_alias:
     description:
@@ -40,7 +44,7 @@ options:
     type: str
   token:
     description:
-      - Only the key with this sha256 hash (the RV(keys[].token) of another result).
+      - Only the key with this sha256 hash (the C(token) of a key in another result).
     type: str
   team_id:
     description:

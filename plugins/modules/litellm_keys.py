@@ -24,9 +24,11 @@ description:
     the end if any key failed.
   - In check mode nothing is written; RV(requests) lists what a real run would send.
 author:
-  - llmops.litellm maintainers
+  - llmops.litellm maintainers (@llmops)
 extends_documentation_fragment:
   - llmops.litellm.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full
@@ -38,6 +40,8 @@ attributes:
     support: full
     membership:
       - llmops.litellm.litellm
+  platform:
+    platforms: all
 options:
   keys:
     description:
@@ -167,7 +171,7 @@ summary:
 secrets:
   description:
     - The secrets of the keys this task created, by alias. LiteLLM never shows them again.
-    - Register the task with C(no_log: true).
+    - Register the task with C(no_log=true).
   returned: always
   type: dict
   sample: {ws-alice: sk-xxxxxxxxxxxxxxxxxxxxxx}
