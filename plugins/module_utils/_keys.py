@@ -376,7 +376,13 @@ class KeyReconciler:
                 error = exc
             # The proxy may or may not have created the key. Ask it before sending anything again:
             # retrying blindly could leave two keys with one alias.
-            record = self.find(plan.alias)
+            try:
+                record = self.find(plan.alias)
+            except LiteLLMError as read_error:
+                raise LiteLLMError(
+                    'creating the key %r may or may not have happened (%s), and reading it back failed too (%s). '
+                    'Run the task again: it finds the key by alias and never creates a second one.'
+                    % (plan.alias, error.message, read_error.message), method='POST', status=read_error.status)
             if record is None:
                 continue
             chosen = plan.spec.get('key')
