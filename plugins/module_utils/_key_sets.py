@@ -18,10 +18,8 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMError
 from ansible_collections.llmops.litellm.plugins.module_utils._keys import (
     InvalidOption,
-    describe_key,
-    desired_settings,
+    described_after,
     key_settings_argument_spec,
-    merged_metadata,
     validate_key_alias,
     validate_settings,
 )
@@ -123,7 +121,8 @@ def run_key_set_task(reconciler, params):
         outcomes.append(_apply_one(reconciler, plan, spec, secrets, diff))
 
     if params.get('exclusive'):
-        for alias in sorted(a for a in existing if a not in declared):
+        # Keys made outside Ansible may have no alias (None); they are in the scope all the same.
+        for alias in sorted((a for a in existing if a not in declared), key=lambda a: (a is not None, a or '')):
             for record in existing[alias]:
                 deletions.append(reconciler.plan(alias, 'absent', {}, record))
     outcomes.extend(_delete_all(reconciler, deletions, diff))
@@ -154,17 +153,14 @@ def _apply_one(reconciler, plan, spec, secrets, diff):
     if plan.changed:
         diff['before'][alias] = plan.diff['before']
         diff['after'][alias] = plan.diff['after']
-    if plan.action == 'create' and answer is not None:
-        if answer.get('key') and spec.get('key') is None:
-            secrets[alias] = answer['key']
-        outcome['token'] = answer.get('token')
-        info = describe_key(answer)
-    else:
-        info = describe_key(plan.record or {'key_alias': alias})
-    info.update(desired_settings(spec))
-    if plan.record is not None and 'metadata' in plan.changed_settings:
-        info['metadata'] = merged_metadata(spec['metadata'], plan.record.get('metadata'))
-    outcome['key_info'] = info
+    if plan.action == 'create' and answer is not None and answer.get('key') and spec.get('key') is None:
+        secrets[alias] = answer['key']
+    # Unchanged keys stay out of the result: at 1000 keys their descriptions are most of the output, and
+    # litellm_key_info is the way to list keys.
+    if plan.changed:
+        outcome['key_info'] = described_after(plan, spec, answer)
+        if outcome['key_info'] is not None:
+            outcome['token'] = outcome['key_info']['token']
     return outcome
 
 
@@ -190,8 +186,9 @@ def _delete_all(reconciler, plans, diff):
             if error is not None:
                 outcomes.append(_failure(plan.alias, 'delete', error.message))
                 continue
-            diff['before'][plan.alias] = plan.diff['before']
-            diff['after'][plan.alias] = plan.diff['after']
+            label = plan.alias if plan.alias is not None else 'token:%s' % plan.token
+            diff['before'][label] = plan.diff['before']
+            diff['after'][label] = plan.diff['after']
             outcomes.append({'key_alias': plan.alias, 'action': 'delete', 'changed': True, 'changed_settings': [],
                              'token': plan.token})
     return outcomes

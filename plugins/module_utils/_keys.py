@@ -26,6 +26,7 @@ from ansible_collections.llmops.litellm.plugins.module_utils._client import (
     LiteLLMError,
     NotFoundError,
     hash_key,
+    is_key_hash,
 )
 
 # LiteLLM's duration grammar (litellm_core_utils/duration_parser.py): a count and one unit.
@@ -187,9 +188,35 @@ def describe_key(record):
     for name in SERVER_MANAGED:
         view[name] = record.get(name)
     view['key_alias'] = record.get('key_alias')
-    if not view.get('token') and record.get('token_id'):
-        view['token'] = record.get('token_id')
+    view['token'] = token_of(record)
     return view
+
+
+def token_of(record):
+    """The key's hash from a stored key or a generate/regenerate answer, never a secret.
+
+    Answers name the hash differently (``token``, ``token_id``; regeneration answers ``token: null``), and
+    where an answer carries the secret itself, hashing it is the one sure way to the hash.
+    """
+    for name in ('token', 'token_id', 'key'):
+        value = record.get(name)
+        if value:
+            return value if is_key_hash(value) else hash_key(value)
+    return None
+
+
+def described_after(plan, params, answer=None):
+    """key_info once ``plan`` is applied: the stored key (or the answer to create) with the declared settings."""
+    if plan.action == 'create':
+        if answer is None:
+            return None
+        info = describe_key(answer)
+    else:
+        info = describe_key(plan.record)
+    info.update(desired_settings(params))
+    if plan.record is not None and 'metadata' in plan.changed_settings:
+        info['metadata'] = merged_metadata(params['metadata'], plan.record.get('metadata'))
+    return info
 
 
 # -- input validation ----------------------------------------------------------------------------------
@@ -452,21 +479,12 @@ def run_key_task(reconciler, params):
         result['requests'] = client.history
         return result
 
-    if plan.action == 'create':
-        if answer is not None:
-            info = describe_key(answer)
-            info.update(dict((k, v) for k, v in desired_settings(params).items()))
-            info['token'] = answer.get('token') or (hash_key(answer['key']) if answer.get('key') else None)
-            result['key'] = answer.get('key')
-            result['token'] = info['token']
-            result['key_info'] = info
-    else:
-        info = describe_key(plan.record)
-        info.update(desired_settings(params))
-        if 'metadata' in plan.changed_settings:
-            info['metadata'] = merged_metadata(params['metadata'], plan.record.get('metadata'))
-        result['token'] = plan.token
+    info = described_after(plan, params, answer)
+    if info is not None:
         result['key_info'] = info
+        result['token'] = info['token']
+    if plan.action == 'create' and answer is not None:
+        result['key'] = answer.get('key')
 
     if regenerate and plan.action != 'create':
         # Rotation is an action, not a state: it always changes the key.
@@ -486,9 +504,7 @@ def run_key_task(reconciler, params):
                                    'proxy refused it: %s' % exc.message)
                 raise
             result['key'] = rotated.get('key')
-            new_token = rotated.get('token') or (hash_key(rotated['key']) if rotated.get('key') else None)
-            result['token'] = new_token
-            result['key_info']['token'] = new_token
+            result['token'] = result['key_info']['token'] = token_of(rotated)
     result['requests'] = client.history
     if result.get('key') is None:
         result.pop('key', None)

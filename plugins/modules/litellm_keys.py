@@ -154,7 +154,7 @@ results:
     key_info:
       description: The key's settings after the task, as in M(llmops.litellm.litellm_key)'s RV(llmops.litellm.litellm_key#module:key_info).
       type: dict
-      returned: for keys that exist after the task
+      returned: for keys the task created or updated
     failed:
       description: Present and true when this key failed.
       type: bool
