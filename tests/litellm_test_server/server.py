@@ -1,0 +1,1660 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, llmops.litellm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Local LiteLLM-compatible key server: a TEST AND DEMO ASSET, not a LiteLLM replacement.
+
+It speaks the virtual-key API of the LiteLLM proxy 1.108.7 (``/key/generate``, ``/key/update``,
+``/key/delete``, ``/key/info``, ``/key/list``, ``/key/regenerate``, ``/key/{key}/regenerate``,
+``/key/block``, ``/key/unblock``, ``/health/liveliness``) with the same paths, payloads, status codes
+and error shape, so the collection's client, modules and LiteLLM's own client can be exercised on a
+machine without Postgres.  It stores keys in SQLite, authenticates only the master key, and knows
+nothing of teams, users, organizations, models or spend tracking.
+
+Start it with::
+
+    python tests/litellm_test_server/server.py --port 4000 --master-key sk-... [--db FILE]
+        [--plain-proxy] [--certfile F --keyfile F [--client-ca F]] [--ready-file F]
+
+``--port 0`` picks a free port; ``--ready-file`` receives the base URL once the server listens.
+The master key falls back to the environment variable ``LITELLM_MASTER_KEY``.
+
+Test-only endpoints (master key required): ``GET /_test/requests`` returns per-endpoint request
+counters ``{"counts": {"POST /key/generate": n, ...}, "total": n, "writes": n, "accepted_writes": n}``,
+``POST /_test/reset`` clears them (``{"data": true}`` also deletes every key), and ``POST /_test/seed``
+``{"keys": [{"key": "sk-...", "key_alias": ...}, ...]}`` stores raw rows without the alias check (to
+build states such as two keys sharing one alias, which a real proxy can hold but refuses to create).
+
+Mirrored from LiteLLM (source and measurements of a real 1.108.7 proxy):
+
+- Bodies and query strings are validated against ``openapi-keys-1.100.0.json`` (jsonschema) plus what the
+  1.108.7 proxy's own /openapi.json adds (``openapi-keys-1.108.7-additions.json``), with
+  pydantic's lax scalar conversions for top-level fields ("10" -> 10.0, "yes" -> true); failures answer
+  422 ``{"detail": [{"type", "loc", "msg"}]}`` exactly as the real proxy does. Unknown fields are ignored.
+- Other errors answer ``{"error": {"message", "type", "param", "code"}}``; where LiteLLM raises an
+  HTTPException with a dict detail, the message is that dict's ``str()`` (e.g. ``"{'error': 'No keys found'}"``).
+- Auth: no header, a malformed one or a key other than the master key answer 401 with LiteLLM's messages.
+- ``token`` = sha256 of the secret; a value starting with "sk-" is a secret, anything else a hash.
+- Metadata folding, ``metadata`` replacing stored metadata on update, soft_budget in a linked budget row
+  (``litellm_budget_table``), ``duration`` -> ``expires``, archived rows for deleted and rotated keys
+  (``/key/info`` answers ``status: deleted`` for them), ``organization_id`` in /key/info but ``org_id`` in
+  /key/list full objects.
+- ``--plain-proxy``: tags/guardrails/policies/prompts (non-empty) answer 403, a non-empty
+  model_max_budget 500 (400 on update), and regeneration 500 (measured: not 403).
+
+Known differences: only the master key authenticates (generated keys are not credentials here, and the
+grace period of a rotated key has nothing to keep valid); teams, users, organizations, projects and budgets
+named by id are not checked for existence; no spend tracking; a body that is JSON but not an object
+answers 422 (the real proxy answers 500); nested values get no lax conversions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime
+import hashlib
+import json
+import math
+import os
+import re
+import secrets
+import signal
+import socket
+import sqlite3
+import ssl
+import sys
+import tempfile
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import jsonschema
+
+OPENAPI_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi-keys-1.100.0.json")
+# What the 1.108.7 proxy's own /openapi.json declares beyond the 1.100.0 document (tpd_limit, soft_budget on update...).
+OPENAPI_ADDITIONS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi-keys-1.108.7-additions.json")
+# Field declaration order of LiteLLM's request models: pydantic lists validation errors in this order.
+FIELD_ORDER_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "field-order-1.108.7.json")
+
+PROXY_ADMIN_NAME = "default_user_id"
+GENERATED_KEY_BYTES = 16
+MINIMUM_CUSTOM_KEY_LENGTH = 16
+NOT_PREMIUM_USER = (
+    "You must be a LiteLLM Enterprise user to use this feature. If you have a license please set `LITELLM_LICENSE` in "
+    "your env. Get a 7 day trial key here: https://www.litellm.ai/enterprise#trial. \nPricing: https://www.litellm.ai/#pricing"
+)
+
+# proxy/_types.py: request fields LiteLLM folds into the key's metadata instead of storing as columns.
+METADATA_FIELDS = (
+    "model_rpm_limit", "model_tpm_limit", "model_itpm_limit", "model_otpm_limit", "default_estimated_output_tokens",
+    "default_estimated_output_tokens_per_model", "mcp_rpm_limit", "tag_rpm_limit", "rpm_limit_type", "tpm_limit_type",
+    "enforced_params", "temp_budget_increase", "temp_budget_expiry", "allowed_vector_store_indexes",
+    "enforced_batch_output_expires_after", "enforced_file_expires_after", "throttle_on_budget_exceeded",
+    "enable_prompt_caching", "end_user_budget_id", "require_trace_id",
+)
+METADATA_FIELDS_PREMIUM = (
+    "disable_global_guardrails", "guardrails", "policies", "tags", "team_member_key_duration", "prompts", "logging",
+    "secret_manager_settings", "allowed_passthrough_routes", "denied_passthrough_routes",
+)
+
+# Columns of LiteLLM_VerificationToken (schema.prisma) in the order Prisma returns them, with their defaults.
+KEY_COLUMNS = (
+    ("token", None), ("key_name", None), ("key_alias", None), ("soft_budget_cooldown", False), ("spend", 0.0),
+    ("total_spend", 0.0), ("expires", None), ("models", []), ("aliases", {}), ("config", {}), ("router_settings", {}),
+    ("user_id", None), ("team_id", None), ("agent_id", None), ("project_id", None), ("permissions", {}),
+    ("max_parallel_requests", None), ("metadata", {}), ("blocked", None), ("tpm_limit", None), ("rpm_limit", None),
+    ("tpd_limit", None), ("max_budget", None), ("budget_duration", None), ("budget_reset_at", None),
+    ("allowed_cache_controls", []), ("allowed_routes", []), ("key_type", None), ("policies", []),
+    ("access_group_ids", []), ("model_spend", {}), ("model_max_budget", {}), ("budget_fallbacks", {}),
+    ("budget_id", None), ("organization_id", None), ("object_permission_id", None), ("created_at", None),
+    ("created_by", None), ("updated_at", None), ("updated_by", None), ("settings_updated_at", None),
+    ("last_active", None), ("rotation_count", 0), ("auto_rotate", False), ("rotation_interval", None),
+    ("last_rotation_at", None), ("key_rotation_at", None), ("budget_limits", None),
+)
+KEY_COLUMN_NAMES = frozenset(name for name, _default in KEY_COLUMNS)
+
+# Request fields that are columns of the key row (everything else is request-only or folded into metadata).
+WRITABLE_COLUMNS = frozenset((
+    "key_alias", "models", "aliases", "config", "router_settings", "user_id", "team_id", "agent_id", "project_id",
+    "permissions", "max_parallel_requests", "metadata", "blocked", "tpm_limit", "rpm_limit", "tpd_limit", "max_budget",
+    "budget_duration", "allowed_cache_controls", "allowed_routes", "key_type", "access_group_ids", "model_max_budget",
+    "budget_fallbacks", "budget_id", "organization_id", "auto_rotate", "rotation_interval", "budget_limits", "spend",
+))
+
+# Request fields that are neither columns nor metadata (they address the key or steer the operation).
+REQUEST_ONLY_FIELDS = frozenset(("key", "new_key", "new_master_key", "grace_period"))
+
+# GenerateKeyResponse fields in the order LiteLLM serializes them (pydantic dump of the 1.108.7 model).
+GENERATE_RESPONSE_FIELDS = (
+    ("key_alias", None), ("duration", None), ("models", []), ("spend", 0.0), ("max_budget", None), ("user_id", None),
+    ("team_id", None), ("agent_id", None), ("max_parallel_requests", None), ("metadata", {}), ("tpm_limit", None),
+    ("rpm_limit", None), ("budget_duration", None), ("budget_limits", None), ("allowed_cache_controls", []),
+    ("config", {}), ("permissions", {}), ("model_max_budget", {}), ("budget_fallbacks", None),
+    ("model_rpm_limit", None), ("model_tpm_limit", None), ("mcp_rpm_limit", None), ("tag_rpm_limit", None),
+    ("guardrails", None), ("policies", None), ("prompts", None), ("blocked", None), ("aliases", {}),
+    ("object_permission", None), ("key", None), ("tpd_limit", None), ("default_estimated_output_tokens", None),
+    ("default_estimated_output_tokens_per_model", None), ("budget_id", None), ("end_user_budget_id", None),
+    ("tags", None), ("disable_global_guardrails", None), ("enable_prompt_caching", None),
+    ("throttle_on_budget_exceeded", None), ("enforced_params", None), ("allowed_routes", []),
+    ("allowed_passthrough_routes", None), ("denied_passthrough_routes", None), ("allowed_vector_store_indexes", None),
+    ("rpm_limit_type", None), ("tpm_limit_type", None), ("router_settings", None), ("access_group_ids", None),
+    ("key_name", None), ("key_type", None), ("expires", None), ("token_id", None), ("organization_id", None),
+    ("project_id", None), ("litellm_budget_table", None), ("token", None), ("created_by", None), ("updated_by", None),
+    ("created_at", None), ("updated_at", None),
+)
+
+# The key_data fields generate_key_helper_fn hands to GenerateKeyResponse (the others keep their defaults).
+GENERATE_RESPONSE_FROM_ROW = (
+    "key_alias", "models", "spend", "max_budget", "user_id", "team_id", "agent_id", "max_parallel_requests", "metadata",
+    "tpm_limit", "rpm_limit", "tpd_limit", "budget_duration", "budget_limits", "allowed_cache_controls", "config",
+    "permissions", "model_max_budget", "budget_fallbacks", "blocked", "aliases", "budget_id", "allowed_routes",
+    "router_settings", "access_group_ids", "key_name", "key_type", "organization_id", "project_id", "created_by",
+    "updated_by", "created_at", "updated_at",
+)
+
+# UserAPIKeyAuth fields /key/list?return_full_object=true adds after the token columns (all unset for a stored key).
+LIST_VIEW_EXTRA_FIELDS = (
+    ("team_spend", None), ("team_alias", None), ("team_tpm_limit", None), ("team_rpm_limit", None),
+    ("team_tpd_limit", None), ("team_max_budget", None), ("team_soft_budget", None), ("team_model_max_budget", None),
+    ("team_models", []), ("team_blocked", False), ("soft_budget", None), ("team_model_aliases", None),
+    ("team_member", None), ("team_metadata", None), ("team_object_permission_id", None), ("team_member_spend", None),
+    ("team_member_tpm_limit", None), ("team_member_rpm_limit", None), ("end_user_id", None),
+    ("end_user_tpm_limit", None), ("end_user_rpm_limit", None), ("end_user_tpd_limit", None),
+    ("end_user_max_budget", None), ("end_user_model_max_budget", None), ("organization_alias", None),
+    ("organization_max_budget", None), ("organization_tpm_limit", None), ("organization_rpm_limit", None),
+    ("organization_metadata", None), ("project_alias", None), ("project_metadata", None),
+    ("last_refreshed_at", None), ("api_key", None), ("user_role", None), ("allowed_model_region", None),
+    ("parent_otel_span", None), ("rpm_limit_per_model", None), ("tpm_limit_per_model", None),
+    ("user_tpm_limit", None), ("user_rpm_limit", None), ("user_email", None), ("user_spend", None),
+    ("user_max_budget", None), ("user_model_max_budget", None), ("request_route", None), ("is_session_token", False),
+    ("user", None), ("created_by_user", None), ("end_user_object_permission", None), ("team_object_permission", None),
+    ("jwt_claims", None),
+)
+# LiteLLM_VerificationToken field order used by UserAPIKeyAuth (org_id replaces the organization_id column).
+LIST_VIEW_TOKEN_FIELDS = (
+    "token", "key_name", "key_alias", "spend", "total_spend", "max_budget", "expires", "models", "aliases", "config",
+    "user_id", "team_id", "agent_id", "project_id", "max_parallel_requests", "metadata", "tpm_limit", "rpm_limit",
+    "tpd_limit", "budget_duration", "budget_reset_at", "allowed_cache_controls", "allowed_routes", "key_type",
+    "permissions", "model_spend", "model_max_budget", "budget_fallbacks", "soft_budget_cooldown", "blocked",
+    "litellm_budget_table", "budget_id", "org_id", "created_at", "created_by", "updated_at", "updated_by",
+    "settings_updated_at", "last_active", "object_permission_id", "object_permission", "access_group_ids",
+    "rotation_count", "auto_rotate", "rotation_interval", "last_rotation_at", "key_rotation_at", "router_settings",
+    "budget_limits",
+)
+
+_UNSAFE_ALIAS = re.compile("(^|/)\\.\\.(/|$)|[\\x00-\\x1f\\x7f-\\x9f\\x85\u2028\u2029]")
+_DURATION = re.compile(r"(\d+)(mo|[smhdw]?)")
+_DURATION_WORDS = {"hourly": "1h", "daily": "24h", "weekly": "7d", "monthly": "30d"}
+_VALID_API_KEY = re.compile(r"^(sk-[A-Za-z0-9_-]+|[a-fA-F0-9]{64})$")
+_BOOL_TRUE = frozenset(("1", "on", "t", "true", "y", "yes"))
+_BOOL_FALSE = frozenset(("0", "off", "f", "false", "n", "no"))
+
+
+def hash_token(secret):
+    """The token LiteLLM stores for a secret: its sha256 hex digest."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def hash_token_if_needed(value):
+    """LiteLLM's rule: only values starting with "sk-" are secrets; anything else is taken as a hash already."""
+    return hash_token(value) if value.startswith("sk-") else value
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _db_time(moment):
+    """A timestamp as Postgres timestamp(3) returns it through Prisma (millisecond precision, UTC offset)."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000).isoformat()
+
+
+def duration_in_seconds(duration):
+    """LiteLLM's duration parser (litellm_core_utils/duration_parser.py), same messages on failure."""
+    normalized = _DURATION_WORDS.get(duration.strip().lower(), duration)
+    match = _DURATION.match(normalized)
+    if not match:
+        raise ValueError("Invalid duration format")
+    value, unit = int(match.group(1)), match.group(2)
+    factors = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "mo": 30 * 86400}
+    if unit not in factors:
+        raise ValueError("Unsupported duration unit, passed duration: %s" % duration)
+    return value * factors[unit]
+
+
+def _budget_duration_error(budget_duration):
+    try:
+        seconds = duration_in_seconds(budget_duration)
+    except ValueError:
+        seconds = 0
+    if seconds > 0:
+        return None
+    return "Invalid budget_duration '%s'. Use a format like '1h', '24h', '7d', or '30d'." % budget_duration
+
+
+class ProxyError(Exception):
+    """An error answered in LiteLLM's ProxyException shape: {"error": {"message", "type", "param", "code"}}."""
+
+    def __init__(self, status, message, error_type="internal_server_error", param=None):
+        super().__init__(message)
+        self.status = status
+        self.message = str(message)
+        self.error_type = error_type
+        self.param = param
+
+    def body(self):
+        return {"error": {"message": self.message, "type": self.error_type, "param": self.param, "code": str(self.status)}}
+
+
+def _http_exception(status, detail, error_type="internal_server_error", param=None):
+    """An HTTPException(detail=...) as LiteLLM's handle_exception_on_proxy renders it: str() of the detail."""
+    return ProxyError(status, str(detail), error_type, param)
+
+
+class RequestInvalid(Exception):
+    """A FastAPI request validation failure: 422 {"detail": [{"type", "loc", "msg"}]}."""
+
+    def __init__(self, errors):
+        super().__init__("request validation failed")
+        self.errors = errors
+
+
+class PlainResponse(Exception):
+    """A FastAPI/Starlette routing answer such as 404 {"detail": "Not Found"}."""
+
+    def __init__(self, status, detail, headers=None):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.headers = headers or {}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Request validation against the OpenAPI document
+# ---------------------------------------------------------------------------------------------------------------
+
+def _non_null(schema):
+    """The non-null alternative of an Optional[...] schema (anyOf [X, {"type": "null"}])."""
+    options = schema.get("anyOf")
+    if options:
+        rest = [option for option in options if option.get("type") != "null"]
+        if len(rest) == 1:
+            return rest[0]
+    return schema
+
+
+def _format_limit(value):
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+class RequestValidator(object):
+    """Validates bodies and query strings against the schemas of the OpenAPI document, FastAPI-style."""
+
+    def __init__(self, document, field_order=None):
+        self.document = document
+        self.components = document.get("components", {})
+        self.field_order = field_order or {}
+        self._validators = {}
+
+    def operation(self, method, path_template):
+        return self.document["paths"][path_template][method.lower()]
+
+    def _validator(self, schema):
+        cache_key = json.dumps(schema, sort_keys=True)
+        validator = self._validators.get(cache_key)
+        if validator is None:
+            root = dict(schema)
+            root["components"] = self.components
+            validator = jsonschema.Draft202012Validator(root)
+            self._validators[cache_key] = validator
+        return validator
+
+    def resolve(self, schema):
+        while "$ref" in schema:
+            node = self.document
+            for part in schema["$ref"].lstrip("#/").split("/"):
+                node = node[part]
+            schema = node
+        return schema
+
+    def body_schema(self, method, path_template):
+        content = self.operation(method, path_template).get("requestBody", {}).get("content", {})
+        return content.get("application/json", {}).get("schema")
+
+    def validate_body(self, method, path_template, body):
+        schema = self.body_schema(method, path_template)
+        if schema is None:
+            return body
+        if isinstance(body, dict):
+            body = self._coerce_lax(body, self.resolve(_non_null(schema)))
+        errors = self._errors(schema, body, ["body"])
+        reference = _non_null(schema).get("$ref", "")
+        order = self.field_order.get(reference.rsplit("/", 1)[-1], [])
+        errors.sort(key=lambda item: _declaration_rank(order, item["loc"]))
+        if not errors and isinstance(body, dict):
+            errors = self._datetime_errors(self.resolve(_non_null(schema)), body)
+        if errors:
+            raise RequestInvalid(errors)
+        return body
+
+    def _datetime_errors(self, schema, body):
+        """Top-level "format": "date-time" fields, parsed as pydantic parses a datetime."""
+        errors = []
+        for name, field_schema in schema.get("properties", {}).items():
+            value = body.get(name)
+            if not isinstance(value, str) or self.resolve(_non_null(field_schema)).get("format") != "date-time":
+                continue
+            try:
+                datetime.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+            except ValueError:
+                reason = "input is too short" if len(value) < 10 else "invalid character in date"
+                errors.append({"type": "datetime_from_date_parsing", "loc": ["body", name],
+                               "msg": "Input should be a valid datetime or date, %s" % reason})
+        return errors
+
+    def _coerce_lax(self, body, schema):
+        """Pydantic's lax mode: numeric strings for numbers, "yes"/"true"/1 for booleans (top-level fields)."""
+        properties = schema.get("properties", {})
+        coerced = dict(body)
+        for name, value in body.items():
+            if name not in properties:
+                continue
+            field_type = self.resolve(_non_null(properties[name])).get("type")
+            coerced[name] = _lax_scalar(field_type, value)
+        return coerced
+
+    def validate_query(self, method, path_template, query):
+        """Coerce declared query parameters (FastAPI ignores undeclared ones); raise RequestInvalid on failure."""
+        values = {}
+        errors = []
+        for parameter in self.operation(method, path_template).get("parameters", []):
+            if parameter.get("in") != "query":
+                continue
+            name = parameter["name"]
+            schema = parameter.get("schema", {})
+            if name not in query:
+                if parameter.get("required"):
+                    errors.append({"type": "missing", "loc": ["query", name], "msg": "Field required"})
+                else:
+                    values[name] = schema.get("default")
+                continue
+            target = self.resolve(_non_null(schema))
+            if target.get("type") == "array":
+                values[name] = list(query[name])
+                continue
+            raw = query[name][-1]
+            try:
+                value = _query_scalar(target.get("type"), raw)
+            except RequestInvalid as error:
+                errors.extend(dict(item, loc=["query", name]) for item in error.errors)
+                continue
+            errors.extend(self._errors(schema, value, ["query", name]))
+            values[name] = value
+        if errors:
+            raise RequestInvalid(errors)
+        return values
+
+    def _errors(self, schema, instance, location):
+        validator = self._validator(schema)
+        found = []
+        for error in sorted(validator.iter_errors(instance), key=lambda item: list(item.absolute_path)):
+            found.extend(self._pydantic_errors(error, location))
+        return found
+
+    def _pydantic_errors(self, error, location):
+        if error.validator in ("anyOf", "oneOf") and error.context:
+            # Optional[X] failed: report what X says, not the null alternative (as pydantic does).
+            branches = {}
+            for sub in error.context:
+                branches.setdefault(sub.schema_path[0] if sub.schema_path else 0, []).append(sub)
+            non_null = [subs for index, subs in sorted(branches.items())
+                        if error.validator_value[index].get("type") != "null"]
+            if non_null:
+                result = []
+                for sub in non_null[0]:
+                    result.extend(self._pydantic_errors(sub, location))
+                return result
+        loc = location + list(error.absolute_path)
+        return [_pydantic_error(error, loc)]
+
+
+def _declaration_rank(order, loc):
+    field = loc[1] if len(loc) > 1 else ""
+    return (order.index(field) if field in order else len(order), str(field))
+
+
+def _lax_scalar(field_type, value):
+    """Pydantic's lax conversions of a JSON scalar for a number, integer or boolean field (others pass through)."""
+    if field_type == "number":
+        if isinstance(value, (bool, int)):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value.strip())
+            except ValueError:
+                return value
+    elif field_type == "integer":
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str):
+            text = value.strip()
+            if re.match(r"^[+-]?\d+(\.0*)?$", text):
+                return int(float(text)) if "." in text else int(text)
+    elif field_type == "boolean":
+        if isinstance(value, str):
+            try:
+                return _parse_bool(value.strip())
+            except ValueError:
+                return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value in (0, 1):
+            return bool(value)
+    return value
+
+
+def _parse_bool(text):
+    lowered = text.lower()
+    if lowered in _BOOL_TRUE:
+        return True
+    if lowered in _BOOL_FALSE:
+        return False
+    raise ValueError(text)
+
+
+# FastAPI's parsing of one query-string value per declared type: (parser, pydantic error type, message).
+_QUERY_PARSERS = {
+    "integer": (int, "int_parsing", "Input should be a valid integer, unable to parse string as an integer"),
+    "number": (float, "float_parsing", "Input should be a valid number, unable to parse string as a number"),
+    "boolean": (_parse_bool, "bool_parsing", "Input should be a valid boolean, unable to interpret input"),
+}
+
+
+def _query_scalar(field_type, raw):
+    if field_type not in _QUERY_PARSERS:
+        return raw
+    parser, error_type, message = _QUERY_PARSERS[field_type]
+    try:
+        return parser(raw.strip())
+    except ValueError:
+        raise RequestInvalid([{"type": error_type, "loc": [], "msg": message}])
+
+
+_TYPE_ERRORS = {
+    "array": ("list_type", "Input should be a valid list"),
+    "object": ("dict_type", "Input should be a valid dictionary"),
+    "string": ("string_type", "Input should be a valid string"),
+    "integer": ("int_type", "Input should be a valid integer"),
+    "number": ("float_type", "Input should be a valid number"),
+    "boolean": ("bool_type", "Input should be a valid boolean"),
+}
+
+
+_BOUND_ERRORS = {
+    "minimum": ("greater_than_equal", "greater than or equal to"),
+    "maximum": ("less_than_equal", "less than or equal to"),
+    "exclusiveMinimum": ("greater_than", "greater than"),
+    "exclusiveMaximum": ("less_than", "less than"),
+}
+
+
+def _pydantic_error(error, loc):
+    """Translate one jsonschema error into the {"type", "loc", "msg"} item FastAPI/pydantic would report."""
+    kind = error.validator
+    value = error.instance
+    if kind == "type":
+        expected = error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0]
+        if expected == "object" and "properties" in error.schema:
+            return {"type": "model_attributes_type", "loc": loc,
+                    "msg": "Input should be a valid dictionary or object to extract fields from"}
+        if expected == "integer" and isinstance(value, float):
+            return {"type": "int_from_float", "loc": loc,
+                    "msg": "Input should be a valid integer, got a number with a fractional part"}
+        if expected == "boolean" and isinstance(value, (int, float)):
+            value = str(value)
+        if isinstance(value, str) and expected in _QUERY_PARSERS:
+            _parser, error_type, message = _QUERY_PARSERS[expected]
+            return {"type": error_type, "loc": loc, "msg": message}
+        error_type, message = _TYPE_ERRORS.get(expected, ("value_error", error.message))
+        return {"type": error_type, "loc": loc, "msg": message}
+    if kind == "enum":
+        options = ["'%s'" % option for option in error.validator_value]
+        listed = options[0] if len(options) == 1 else "%s or %s" % (", ".join(options[:-1]), options[-1])
+        error_type = "enum" if "title" in error.schema else "literal_error"
+        return {"type": error_type, "loc": loc, "msg": "Input should be %s" % listed}
+    if kind == "required":
+        missing = re.match(r"'(.*)' is a required property", error.message)
+        return {"type": "missing", "loc": loc + [missing.group(1) if missing else ""], "msg": "Field required"}
+    if kind in _BOUND_ERRORS:
+        error_type, relation = _BOUND_ERRORS[kind]
+        return {"type": error_type, "loc": loc,
+                "msg": "Input should be %s %s" % (relation, _format_limit(error.validator_value))}
+    return {"type": "value_error", "loc": loc, "msg": "Value error, %s" % error.message}
+
+
+def _value_error(message):
+    return RequestInvalid([{"type": "value_error", "loc": ["body"], "msg": "Value error, %s" % message}])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Storage
+# ---------------------------------------------------------------------------------------------------------------
+
+class KeyStore(object):
+    """SQLite storage of key rows, budget rows and deleted-key records; one lock makes every operation atomic."""
+
+    def __init__(self, path):
+        self.path = path
+        self.lock = threading.RLock()
+        self.connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=NORMAL")
+        self.connection.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS keys (
+                token TEXT PRIMARY KEY, key_alias TEXT, user_id TEXT, team_id TEXT, organization_id TEXT,
+                created_at TEXT NOT NULL, row TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS keys_alias ON keys (key_alias, created_at DESC, token DESC);
+            CREATE INDEX IF NOT EXISTS keys_user ON keys (user_id, created_at DESC, token DESC);
+            CREATE INDEX IF NOT EXISTS keys_team ON keys (team_id, created_at DESC, token DESC);
+            CREATE INDEX IF NOT EXISTS keys_org ON keys (organization_id, created_at DESC, token DESC);
+            CREATE INDEX IF NOT EXISTS keys_order ON keys (created_at DESC, token DESC);
+            CREATE TABLE IF NOT EXISTS budgets (budget_id TEXT PRIMARY KEY, row TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS deleted_keys (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, token TEXT NOT NULL, deleted_at TEXT NOT NULL, row TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS deleted_token ON deleted_keys (token);
+            """
+        )
+
+    def close(self):
+        with self.lock:
+            self.connection.close()
+
+    def transaction(self):
+        return _Transaction(self)
+
+    def get(self, token):
+        with self.lock:
+            found = self.connection.execute("SELECT row FROM keys WHERE token = ?", (token,)).fetchone()
+        return json.loads(found[0]) if found else None
+
+    def find_by_alias(self, alias, exclude_token=None, limit=None):
+        sql = "SELECT row FROM keys WHERE key_alias = ?"
+        args = [alias]
+        if exclude_token is not None:
+            sql += " AND token != ?"
+            args.append(exclude_token)
+        sql += " ORDER BY created_at DESC, token DESC"
+        if limit is not None:
+            sql += " LIMIT %d" % int(limit)
+        with self.lock:
+            return [json.loads(found[0]) for found in self.connection.execute(sql, args).fetchall()]
+
+    def find_tokens(self, tokens):
+        rows = []
+        with self.lock:
+            for token in tokens:
+                found = self.connection.execute("SELECT row FROM keys WHERE token = ?", (token,)).fetchone()
+                if found:
+                    rows.append(json.loads(found[0]))
+        return rows
+
+    def put_many(self, rows):
+        with self.lock:
+            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                for row in rows:
+                    self.put(row)
+            except Exception:
+                self.connection.execute("ROLLBACK")
+                raise
+            self.connection.execute("COMMIT")
+
+    def put(self, row):
+        with self.lock:
+            self.connection.execute(
+                "INSERT OR REPLACE INTO keys (token, key_alias, user_id, team_id, organization_id, created_at, row) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (row["token"], row.get("key_alias"), row.get("user_id"), row.get("team_id"), row.get("organization_id"),
+                 row.get("created_at") or "", json.dumps(row)),
+            )
+
+    def delete(self, token, archived_row):
+        with self.lock:
+            self.connection.execute("DELETE FROM keys WHERE token = ?", (token,))
+            self.connection.execute("INSERT INTO deleted_keys (token, deleted_at, row) VALUES (?, ?, ?)",
+                                    (token, archived_row["deleted_at"], json.dumps(archived_row)))
+
+    def deleted(self, token):
+        with self.lock:
+            found = self.connection.execute(
+                "SELECT row FROM deleted_keys WHERE token = ? ORDER BY deleted_at DESC, id DESC LIMIT 1", (token,)
+            ).fetchone()
+        return json.loads(found[0]) if found else None
+
+    def budget(self, budget_id):
+        if budget_id is None:
+            return None
+        with self.lock:
+            found = self.connection.execute("SELECT row FROM budgets WHERE budget_id = ?", (budget_id,)).fetchone()
+        return json.loads(found[0]) if found else None
+
+    def put_budget(self, row):
+        with self.lock:
+            self.connection.execute("INSERT OR REPLACE INTO budgets (budget_id, row) VALUES (?, ?)",
+                                    (row["budget_id"], json.dumps(row)))
+
+    @staticmethod
+    def _where(filters):
+        """An SQL WHERE clause for exact matches on the indexed columns named in ``filters``."""
+        clauses = []
+        args = []
+        for column in ("user_id", "team_id", "organization_id", "key_alias", "token"):
+            if filters.get(column):
+                clauses.append("%s = ?" % column)
+                args.append(filters[column])
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    def list(self, filters, page, size):
+        """One page of live rows (newest first) and the count of all matching: /key/list's fast path."""
+        where, args = self._where(filters)
+        with self.lock:
+            total = self.connection.execute("SELECT COUNT(*) FROM keys" + where, args).fetchone()[0]
+            found = self.connection.execute(
+                "SELECT row FROM keys" + where + " ORDER BY created_at DESC, token DESC LIMIT ? OFFSET ?",
+                args + [size, (page - 1) * size],
+            ).fetchall()
+        return total, [json.loads(item[0]) for item in found]
+
+    def matching(self, filters, deleted=False):
+        """Every live (or archived) row matching the exact-match filters, newest first."""
+        if deleted:
+            # The archive is small and has no filter columns: filter its rows here.
+            with self.lock:
+                found = self.connection.execute("SELECT row FROM deleted_keys").fetchall()
+            rows = [row for row in (json.loads(item[0]) for item in found)
+                    if all(row.get(name) == value for name, value in filters.items() if value)]
+        else:
+            where, args = self._where(filters)
+            with self.lock:
+                found = self.connection.execute("SELECT row FROM keys" + where, args).fetchall()
+            rows = [json.loads(item[0]) for item in found]
+        rows.sort(key=lambda row: (row.get("created_at") or "", row.get("token") or ""), reverse=True)
+        return rows
+
+    def wipe(self):
+        with self.lock:
+            self.connection.execute("DELETE FROM keys")
+            self.connection.execute("DELETE FROM budgets")
+            self.connection.execute("DELETE FROM deleted_keys")
+
+
+class _Transaction(object):
+    """Holds the store lock and an SQLite transaction: a check and the write it guards happen as one step."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def __enter__(self):
+        self.store.lock.acquire()
+        self.store.connection.execute("BEGIN IMMEDIATE")
+        return self.store
+
+    def __exit__(self, exc_type, exc, traceback):
+        try:
+            self.store.connection.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self.store.lock.release()
+        return False
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Key semantics (LiteLLM proxy/management_endpoints/key_management_endpoints.py)
+# ---------------------------------------------------------------------------------------------------------------
+
+def _new_row():
+    return dict((name, copy.deepcopy(default)) for name, default in KEY_COLUMNS)
+
+
+def _key_status(row, now):
+    if row.get("blocked") is True:
+        return "revoked"
+    expires = row.get("expires")
+    if not expires:
+        return "active"
+    moment = datetime.datetime.fromisoformat(expires)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return "expired" if moment < now else "active"
+
+
+def _abbreviate(secret):
+    return "sk-..." if len(secret) < MINIMUM_CUSTOM_KEY_LENGTH else "sk-...%s" % secret[-4:]
+
+
+def _masked(value):
+    return "%s****%s" % (value[:4], value[-4:]) if len(value) > 8 else "****"
+
+
+class KeyService(object):
+    """The key endpoints' behaviour on top of a KeyStore."""
+
+    def __init__(self, store, plain_proxy=False):
+        self.store = store
+        self.plain_proxy = plain_proxy
+
+    # -- helpers -------------------------------------------------------------------------------------------
+
+    def _premium_check(self, field):
+        if self.plain_proxy:
+            raise _http_exception(403, {"error": "This feature is only available for LiteLLM Enterprise users: %s. %s"
+                                        % (field, NOT_PREMIUM_USER)})
+
+    def _check_model_max_budget(self, model_max_budget):
+        if not model_max_budget:
+            return
+        if self.plain_proxy:
+            raise ValueError("Invalid model_max_budget: You must have an enterprise license to set model_max_budget. %s. "
+                             "Example of valid model_max_budget: https://docs.litellm.ai/docs/proxy/users" % NOT_PREMIUM_USER)
+
+    @staticmethod
+    def _check_budget(name, value):
+        if value is not None and (not math.isfinite(value) or value < 0):
+            raise _http_exception(400, {"error": "%s must be a non-negative finite number. Received: %r" % (name, float(value))})
+
+    @staticmethod
+    def _check_alias_format(alias):
+        if alias is not None and _UNSAFE_ALIAS.search(alias):
+            raise ProxyError(400, 'Invalid key_alias: must not contain control characters (such as tab or newline) or a ".." '
+                             'path segment', "bad_request_error", "key_alias")
+
+    def _check_alias_unique(self, alias, exclude_token=None):
+        if alias is not None and self.store.find_by_alias(alias, exclude_token=exclude_token, limit=1):
+            raise ProxyError(400, "Key with alias '%s' already exists. Unique key aliases across all keys are required." % alias,
+                             "bad_request_error", "key_alias")
+
+    def _create_budget(self, soft_budget, model_max_budget, now):
+        budget = {
+            "budget_id": str(uuid.uuid4()), "max_budget": None, "soft_budget": soft_budget, "max_parallel_requests": None,
+            "tpm_limit": None, "rpm_limit": None, "tpd_limit": None, "model_max_budget": model_max_budget or {},
+            "budget_duration": None, "budget_reset_at": None, "allowed_models": [], "temp_budget_increase": None,
+            "temp_budget_expiry": None, "created_at": _db_time(now), "created_by": PROXY_ADMIN_NAME,
+            "updated_at": _db_time(now), "updated_by": PROXY_ADMIN_NAME,
+        }
+        self.store.put_budget(budget)
+        return budget
+
+    def _with_budget(self, row):
+        result = dict(row)
+        result["litellm_budget_table"] = self.store.budget(row.get("budget_id"))
+        return result
+
+    @staticmethod
+    def _reset_at(budget_duration, now):
+        return _db_time(now + datetime.timedelta(seconds=duration_in_seconds(budget_duration)))
+
+    # -- generate ------------------------------------------------------------------------------------------
+
+    def generate(self, data):
+        for name in ("team_id", "organization_id", "project_id"):
+            if data.get(name) == "":
+                data[name] = None
+        if data.get("max_budget") == "":
+            data["max_budget"] = None
+        self._check_budget("max_budget", data.get("max_budget"))
+        self._check_budget("soft_budget", data.get("soft_budget"))
+        if data.get("budget_duration") is not None:
+            problem = _budget_duration_error(data["budget_duration"])
+            if problem:
+                raise _http_exception(400, {"error": problem})
+        metadata = dict(data.get("metadata") or {})
+        for field in METADATA_FIELDS_PREMIUM + METADATA_FIELDS:
+            if data.get(field) is not None:
+                if field in METADATA_FIELDS_PREMIUM and data[field]:
+                    self._premium_check(field)
+                metadata[field] = data[field]
+        self._check_alias_format(data.get("key_alias"))
+        secret = data.get("key")
+        if secret is not None and not secret.startswith("sk-"):
+            raise _http_exception(400, {"error": "Invalid key format. LiteLLM Virtual Key must start with 'sk-'. Received: %s"
+                                        % _masked(secret)})
+        if secret is not None and len(secret) < MINIMUM_CUSTOM_KEY_LENGTH:
+            raise _http_exception(400, {"error": "Invalid key format. LiteLLM Virtual Key must be at least %d characters long."
+                                        % MINIMUM_CUSTOM_KEY_LENGTH})
+        now = _now()
+        expires = None
+        if data.get("duration") is not None:
+            expires = now + datetime.timedelta(seconds=duration_in_seconds(data["duration"]))
+        self._check_model_max_budget(data.get("model_max_budget"))
+        if secret is None:
+            secret = "sk-" + secrets.token_urlsafe(GENERATED_KEY_BYTES)
+        with self.store.transaction():
+            self._check_alias_unique(data.get("key_alias"))
+            token = hash_token(secret)
+            row = self.store.get(token)
+            if row is None:
+                row = self._insert(data, token, secret, metadata, expires, now)
+        return self._generate_response(secret, row, expires)
+
+    def _insert(self, data, token, secret, metadata, expires, now):
+        row = _new_row()
+        for name in WRITABLE_COLUMNS:
+            if data.get(name) is not None:
+                row[name] = copy.deepcopy(data[name])
+        row.update({
+            "token": token, "key_name": _abbreviate(secret), "metadata": metadata, "spend": float(data.get("spend") or 0.0),
+            "key_type": data.get("key_type") or "default", "created_at": _db_time(now), "updated_at": _db_time(now),
+            "created_by": PROXY_ADMIN_NAME, "updated_by": PROXY_ADMIN_NAME,
+            "expires": expires.isoformat() if expires else None,
+        })
+        row["allowed_routes"] = {"llm_api": ["llm_api_routes"], "management": ["management_routes"],
+                                 "read_only": ["info_routes"]}.get(row["key_type"], row["allowed_routes"] or [])
+        if row.get("budget_duration"):
+            row["budget_reset_at"] = self._reset_at(row["budget_duration"], now)
+        if data.get("soft_budget") is not None:
+            row["budget_id"] = self._create_budget(data["soft_budget"], data.get("model_max_budget"), now)["budget_id"]
+        if row.get("auto_rotate") and row.get("rotation_interval"):
+            row["key_rotation_at"] = _db_time(now + datetime.timedelta(seconds=duration_in_seconds(row["rotation_interval"])))
+        self.store.put(row)
+        return row
+
+    def _generate_response(self, secret, row, expires):
+        response = dict((name, copy.deepcopy(default)) for name, default in GENERATE_RESPONSE_FIELDS)
+        for name in GENERATE_RESPONSE_FROM_ROW:
+            response[name] = copy.deepcopy(row.get(name))
+        response.update({
+            "key": secret, "token": row["token"], "token_id": row["token"], "budget_limits": row.get("budget_limits"),
+            "expires": expires.isoformat() if expires else row.get("expires"),
+            "litellm_budget_table": self.store.budget(row.get("budget_id")),
+        })
+        return response
+
+    # -- update --------------------------------------------------------------------------------------------
+
+    def update(self, data):
+        if data.get("team_id") == "":
+            del data["team_id"]
+        if data.get("organization_id") == "":
+            data["organization_id"] = None
+        try:
+            self._check_budget("max_budget", data.get("max_budget"))
+            self._check_budget("soft_budget", data.get("soft_budget"))
+            with self.store.transaction():
+                return self._update_locked(data)
+        except ProxyError as error:
+            if error.error_type == "internal_server_error" and error.message.startswith("{"):
+                # update_key_fn re-raises HTTPExceptions as auth_error ProxyExceptions with param "None".
+                raise ProxyError(error.status, error.message, "auth_error", "None")
+            raise
+        except ValueError as error:
+            raise ProxyError(400, "Authentication Error, %s" % error, "auth_error", "None")
+
+    def _existing_for_update(self, data):
+        if data.get("key") is not None:
+            row = self.store.get(hash_token_if_needed(data["key"]))
+            if row is None:
+                raise ProxyError(404, "Key not found.", "not_found_error", "key")
+            return row
+        alias = data.get("key_alias")
+        rows = self.store.find_by_alias(alias, limit=2)
+        if not rows:
+            raise ProxyError(404, "Key not found. No key with key_alias='%s'." % alias, "not_found_error", "key_alias")
+        if len(rows) > 1:
+            raise ProxyError(400, "Multiple keys share key_alias='%s', so it cannot be used as an identifier." % alias,
+                             "bad_request_error", "key_alias")
+        return rows[0]
+
+    def _update_locked(self, data):
+        existing = self._existing_for_update(data)
+        key = data.get("key") if data.get("key") is not None else existing["token"]
+        now = _now()
+        row = dict(existing)
+        row.update(self._prepare_update_values(data, existing, now))
+        row["updated_at"] = _db_time(now)
+        row["settings_updated_at"] = _db_time(now)
+        self.store.put(row)
+        response = {"key": key}
+        response.update(_with_relations(row))
+        return response
+
+    def _prepare_update_values(self, data, existing, now, unique_alias=True):
+        """The row changes an update (or a regeneration's body) makes: LiteLLM's prepare_key_update_data."""
+        for field in METADATA_FIELDS_PREMIUM:
+            if data.get(field):
+                self._premium_check(field)
+        values = {}
+        for name, value in data.items():
+            if name in REQUEST_ONLY_FIELDS or name in METADATA_FIELDS or name in METADATA_FIELDS_PREMIUM:
+                continue
+            values[name] = value
+        if "duration" in values:
+            duration = values.pop("duration")
+            if duration is None or duration == "-1":
+                values["expires"] = None
+            elif duration:
+                values["expires"] = (now + datetime.timedelta(seconds=duration_in_seconds(duration))).isoformat()
+        if "budget_duration" in values:
+            budget_duration = values["budget_duration"]
+            if budget_duration is None:
+                values["budget_reset_at"] = None
+            elif budget_duration:
+                if budget_duration != existing.get("budget_duration") or not existing.get("budget_reset_at"):
+                    values["budget_reset_at"] = self._reset_at(budget_duration, now)
+            else:
+                del values["budget_duration"]
+        if "model_max_budget" in values:
+            self._check_model_max_budget(values["model_max_budget"])
+        # A sent `metadata` replaces the stored one; folded fields are applied on top of either (nulls ignored).
+        metadata = values["metadata"] if "metadata" in values else copy.deepcopy(existing.get("metadata") or {})
+        metadata = dict(metadata or {})
+        for field in METADATA_FIELDS_PREMIUM + METADATA_FIELDS:
+            if data.get(field) is not None:
+                metadata[field] = data[field]
+        if isinstance(metadata.get("temp_budget_expiry"), str) and "temp_budget_expiry" in data:
+            # LiteLLM stores the parsed datetime's isoformat()
+            metadata["temp_budget_expiry"] = datetime.datetime.fromisoformat(
+                data["temp_budget_expiry"].replace("Z", "+00:00").replace("z", "+00:00")).isoformat()
+        values["metadata"] = metadata
+        if values.get("key_alias") != existing.get("key_alias"):
+            self._check_alias_format(values.get("key_alias"))
+        if unique_alias and values.get("key_alias") is not None:
+            self._check_alias_unique(values["key_alias"], exclude_token=existing["token"])
+        changes = dict((name, copy.deepcopy(value)) for name, value in values.items() if name in KEY_COLUMN_NAMES)
+        if "soft_budget" in values:
+            soft_budget = values["soft_budget"]
+            budget = self.store.budget(existing.get("budget_id"))
+            if budget is not None:
+                budget.update({"soft_budget": soft_budget, "updated_at": _db_time(now), "updated_by": PROXY_ADMIN_NAME})
+                self.store.put_budget(budget)
+            elif soft_budget is not None:
+                changes["budget_id"] = self._create_budget(soft_budget, None, now)["budget_id"]
+        if values.get("auto_rotate") and values.get("rotation_interval"):
+            changes["key_rotation_at"] = _db_time(now + datetime.timedelta(seconds=duration_in_seconds(values["rotation_interval"])))
+        if "spend" in changes:
+            changes["spend"] = float(changes["spend"] or 0.0)
+        changes["updated_by"] = PROXY_ADMIN_NAME
+        return changes
+
+    # -- delete --------------------------------------------------------------------------------------------
+
+    def delete(self, data):
+        with self.store.transaction():
+            if data.get("keys"):
+                tokens = [hash_token_if_needed(key) for key in data["keys"]]
+                deleted_keys = data["keys"]
+            else:
+                tokens = self._tokens_for_aliases(data["key_aliases"])
+                deleted_keys = data["key_aliases"]
+            rows = self.store.find_tokens(tokens)
+            if not rows:
+                raise _http_exception(404, {"error": "No keys found"})
+            now = _now()
+            for row in rows:
+                self._archive(row, now)
+        return {"deleted_keys": deleted_keys}
+
+    def _tokens_for_aliases(self, aliases):
+        tokens = []
+        for alias in aliases:
+            tokens.extend(row["token"] for row in self.store.find_by_alias(alias))
+        return tokens
+
+    # -- info / list ---------------------------------------------------------------------------------------
+
+    def info(self, key):
+        if key is None:
+            # LiteLLM falls back to the caller's own key; the caller here is always the master key.
+            raise ProxyError(404, "Key not found in database", "not_found_error", "key")
+        token = hash_token_if_needed(key)
+        row = self.store.get(token)
+        if row is None:
+            archived = self.store.deleted(token)
+            if archived is None:
+                raise ProxyError(404, "Key not found in database", "not_found_error", "key")
+            info = dict(archived)
+            info.pop("token", None)
+            info["status"] = "deleted"
+            return {"key": key, "info": info}
+        info = self._with_budget(row)
+        info.pop("token", None)
+        info["status"] = _key_status(row, _now())
+        info["object_permission"] = None
+        return {"key": key, "info": info}
+
+    def list(self, query):
+        if query.get("status") is not None and query["status"] not in ("active", "expired", "revoked", "deleted"):
+            raise ProxyError(400, str({"error": "Invalid status value. Supported: 'active', 'expired', 'revoked', 'deleted'."}),
+                             "internal_server_error", "None")
+        if query.get("expires") is not None and query["expires"] not in ("active", "expired"):
+            raise ProxyError(400, str({"error": "Invalid expires value. Supported: 'active', 'expired'."}),
+                             "internal_server_error", "None")
+        if query.get("sort_by") is not None:
+            valid = ["spend", "max_budget", "created_at", "updated_at", "token", "key_alias"]
+            if query["sort_by"] not in valid:
+                raise ProxyError(400, str({"error": "Invalid sort column. Must be one of: %s" % ", ".join(valid)}),
+                                 "internal_server_error", "None")
+            if query["sort_order"].lower() not in ("asc", "desc"):
+                raise ProxyError(400, str({"error": "Invalid sort order. Must be 'asc' or 'desc'"}),
+                                 "internal_server_error", "None")
+        page, size = query["page"], query["size"]
+        if any(query.get(name) for name in ("status", "expires", "sort_by", "substring_matching", "project_id", "agent_id",
+                                            "access_group_id", "search")):
+            total, rows = self._list_filtered(query, page, size)
+        else:
+            total, rows = self.store.list(dict(query, token=query.get("key_hash")), page, size)
+        if query.get("return_full_object") or "user" in (query.get("expand") or []):
+            keys = [self._list_view(row) for row in rows]
+        else:
+            keys = [row["token"] for row in rows]
+        return {"keys": keys, "total_count": total, "current_page": page, "total_pages": -(-total // size)}
+
+    def _list_filtered(self, query, page, size):
+        """The slow path of /key/list for the filters SQL does not cover: evaluated row by row."""
+        substring = bool(query.get("substring_matching"))
+        exact = {"team_id": query.get("team_id"), "organization_id": query.get("organization_id"),
+                 "token": query.get("key_hash"),
+                 "user_id": None if substring else query.get("user_id"),
+                 "key_alias": None if substring else query.get("key_alias")}
+        rows = self.store.matching(exact, deleted=query.get("status") == "deleted")
+        now = _now()
+
+        def wanted(row):
+            for name in ("user_id", "key_alias"):
+                if substring and query.get(name) and query[name].lower() not in (row.get(name) or "").lower():
+                    return False
+            for name in ("project_id", "agent_id"):
+                if query.get(name) and row.get(name) != query[name]:
+                    return False
+            if query.get("access_group_id") and query["access_group_id"] not in (row.get("access_group_ids") or []):
+                return False
+            search = query.get("search")
+            if search and row.get("token") != search and search.lower() not in (row.get("key_alias") or "").lower():
+                return False
+            if query.get("expires") and _key_status(dict(row, blocked=None), now) != query["expires"]:
+                return False
+            return query.get("status") in (None, "deleted") or _key_status(row, now) == query["status"]
+
+        rows = [row for row in rows if wanted(row)]
+        if query.get("sort_by"):
+            column = query["sort_by"]
+            descending = query["sort_order"].lower() == "desc"
+            nulls = [row for row in rows if row.get(column) is None]
+            values = sorted((row for row in rows if row.get(column) is not None), key=lambda row: row[column],
+                            reverse=descending)
+            # Postgres puts NULLs first when descending and last when ascending.
+            rows = nulls + values if descending else values + nulls
+        return len(rows), rows[(page - 1) * size:page * size]
+
+    def _list_view(self, row):
+        """The UserAPIKeyAuth object LiteLLM builds from a row (rows are freshly decoded, so no copies needed)."""
+        source = self._with_budget(row)
+        source["org_id"] = source.get("organization_id")
+        source["object_permission"] = None
+        view = dict((name, source.get(name)) for name in LIST_VIEW_TOKEN_FIELDS)
+        for name, default in LIST_VIEW_EXTRA_FIELDS:
+            view[name] = [] if default == [] else default
+        return view
+
+    # -- block / unblock -----------------------------------------------------------------------------------
+
+    def set_blocked(self, key, blocked):
+        if not _VALID_API_KEY.match(key) or not 3 <= len(key) <= 100:
+            raise ProxyError(400, "Invalid key format.", "bad_request_error", "key")
+        token = hash_token(key) if key.startswith("sk-") else key
+        with self.store.transaction():
+            row = self.store.get(token)
+            if row is None:
+                raise ProxyError(404, "Key not found.", "not_found_error", "key")
+            now = _now()
+            row["blocked"] = blocked
+            row["updated_at"] = _db_time(now)
+            row["settings_updated_at"] = _db_time(now)
+            self.store.put(row)
+        return _with_relations(row)
+
+    # -- regenerate ----------------------------------------------------------------------------------------
+
+    def regenerate(self, path_key, data):
+        """Rotate a key in place (/key/regenerate, /key/{key}/regenerate): new secret, same row, old one archived."""
+        if self.plain_proxy:
+            # Measured on a non-premium 1.108.7 proxy: a ValueError surfaced as a 500, not a 403.
+            raise ProxyError(500, "Regenerating Virtual Keys is an Enterprise feature, %s" % NOT_PREMIUM_USER)
+        key = (data or {}).get("key") or path_key
+        if not key:
+            raise _http_exception(400, {"error": "No key passed in."})
+        hashed = key if "sk" not in key else hash_token(key)
+        with self.store.transaction():
+            existing = self.store.get(hashed)
+            if existing is None:
+                raise _http_exception(404, {"error": "Key %s not found." % key})
+            new_secret = self._new_regenerated_secret(data)
+            now = _now()
+            row = dict(existing)
+            if data is not None:
+                # LiteLLM checks only the alias format here, not its uniqueness (unlike /key/update).
+                row.update(self._prepare_update_values(data, existing, now, unique_alias=False))
+            row.update({"token": hash_token(new_secret), "key_name": _abbreviate(new_secret), "updated_at": _db_time(now),
+                        "settings_updated_at": _db_time(now)})
+            self._archive(existing, now)
+            # grace_period: LiteLLM keeps the old secret valid for authentication in a separate table; only the
+            # master key authenticates here, so there is nothing to keep (the value is validated and accepted).
+            self.store.put(row)
+        response = dict((name, copy.deepcopy(default)) for name, default in GENERATE_RESPONSE_FIELDS)
+        for name in GENERATE_RESPONSE_FROM_ROW + ("expires", "policies"):
+            response[name] = copy.deepcopy(row.get(name))
+        # LiteLLM pops "token" into "token_id" before building the response, so "token" comes back null.
+        response.update({"key": new_secret, "token": None, "token_id": row["token"]})
+        return response
+
+    @staticmethod
+    def _new_regenerated_secret(data):
+        new_secret = (data or {}).get("new_key")
+        if new_secret is None:
+            return "sk-" + secrets.token_urlsafe(GENERATED_KEY_BYTES)
+        if not new_secret.startswith("sk-"):
+            raise _http_exception(400, {"error": "New key must start with 'sk-'. This is to distinguish a key hash (used by "
+                                        "litellm for logging / internal logic) from the actual key."})
+        if len(new_secret) < MINIMUM_CUSTOM_KEY_LENGTH:
+            raise _http_exception(400, {"error": "New key must be at least %d characters long." % MINIMUM_CUSTOM_KEY_LENGTH})
+        return new_secret
+
+    def _archive(self, row, now):
+        archived = dict(row)
+        archived.update({"deleted_at": _db_time(now), "deleted_by": PROXY_ADMIN_NAME, "deleted_by_api_key": None,
+                         "litellm_changed_by": None})
+        self.store.delete(row["token"], archived)
+
+
+def _with_relations(row):
+    """A key row as Prisma dumps it without included relations."""
+    result = dict(row)
+    for relation in ("litellm_budget_table", "litellm_organization_table", "litellm_project_table", "object_permission",
+                     "jwt_key_mappings"):
+        result[relation] = None
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# HTTP
+# ---------------------------------------------------------------------------------------------------------------
+
+ROUTES = (
+    ("POST", re.compile(r"^/key/generate$"), "/key/generate", "generate"),
+    ("POST", re.compile(r"^/key/update$"), "/key/update", "update"),
+    ("POST", re.compile(r"^/key/delete$"), "/key/delete", "delete"),
+    ("GET", re.compile(r"^/key/info$"), "/key/info", "info"),
+    ("GET", re.compile(r"^/key/list$"), "/key/list", "list"),
+    ("POST", re.compile(r"^/key/regenerate$"), "/key/regenerate", "regenerate"),
+    ("POST", re.compile(r"^/key/(?P<key>.+)/regenerate$"), "/key/{key}/regenerate", "regenerate"),
+    ("POST", re.compile(r"^/key/block$"), "/key/block", "block"),
+    ("POST", re.compile(r"^/key/unblock$"), "/key/unblock", "unblock"),
+    ("GET", re.compile(r"^/health/liveliness$"), None, "liveliness"),
+    ("GET", re.compile(r"^/_test/requests$"), None, "test_requests"),
+    ("POST", re.compile(r"^/_test/reset$"), None, "test_reset"),
+    ("POST", re.compile(r"^/_test/seed$"), None, "test_seed"),
+)
+WRITE_METHODS = frozenset(("POST", "PUT", "DELETE", "PATCH"))
+
+
+def is_write(method, template):
+    return method in WRITE_METHODS and template.startswith("/key/")
+
+
+class RequestCounter(object):
+    """Per-endpoint request counts ("METHOD /path-template") of the key endpoints.
+
+    ``writes`` counts every write request received (also those refused); ``accepted_writes`` only those
+    answered 2xx, i.e. that changed stored keys.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.counts = {}
+        self.total = 0
+        self.writes = 0
+        self.accepted_writes = 0
+
+    def record(self, method, template):
+        with self.lock:
+            name = "%s %s" % (method, template)
+            self.counts[name] = self.counts.get(name, 0) + 1
+            self.total += 1
+            if is_write(method, template):
+                self.writes += 1
+
+    def record_accepted_write(self):
+        with self.lock:
+            self.accepted_writes += 1
+
+    def snapshot(self):
+        with self.lock:
+            return {"counts": dict(self.counts), "total": self.total, "writes": self.writes,
+                    "accepted_writes": self.accepted_writes}
+
+    def reset(self):
+        with self.lock:
+            self.counts = {}
+            self.total = 0
+            self.writes = 0
+            self.accepted_writes = 0
+
+
+class KeyServerHTTP(ThreadingHTTPServer):
+    """ThreadingHTTPServer carrying the shared state the handlers need."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address, master_key, service, validator, ssl_context=None):
+        self.master_key = master_key
+        self.service = service
+        self.validator = validator
+        self.counter = RequestCounter()
+        self.ssl_context = ssl_context
+        ThreadingHTTPServer.__init__(self, address, KeyRequestHandler)
+
+    def get_request(self):
+        connection, address = self.socket.accept()
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.ssl_context is not None:
+            connection.settimeout(30)
+            connection = self.ssl_context.wrap_socket(connection, server_side=True, do_handshake_on_connect=False)
+        return connection, address
+
+    def finish_request(self, request, client_address):
+        if isinstance(request, ssl.SSLSocket):
+            try:
+                request.do_handshake()
+            except (ssl.SSLError, OSError):
+                return
+            request.settimeout(None)
+        ThreadingHTTPServer.finish_request(self, request, client_address)
+
+    def handle_error(self, request, client_address):
+        # A client that drops its connection is routine for a test server; do not print tracebacks for it.
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, ssl.SSLError, TimeoutError)):
+            return
+        ThreadingHTTPServer.handle_error(self, request, client_address)
+
+
+class KeyRequestHandler(BaseHTTPRequestHandler):
+    """Routes requests to KeyService and answers in LiteLLM's formats."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "litellm-test-server"
+    sys_version = ""
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        """Quiet: the test runs would otherwise drown in access logs."""
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        self._dispatch("GET")
+
+    def do_POST(self):  # pylint: disable=invalid-name
+        self._dispatch("POST")
+
+    def do_PUT(self):  # pylint: disable=invalid-name
+        self._dispatch("PUT")
+
+    def do_DELETE(self):  # pylint: disable=invalid-name
+        self._dispatch("DELETE")
+
+    def do_PATCH(self):  # pylint: disable=invalid-name
+        self._dispatch("PATCH")
+
+    def _send(self, status, payload, headers=None):
+        # Starlette's JSONResponse encoding: compact, UTF-8.
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _route(self, method, path):
+        allowed = []
+        for route_method, pattern, template, action in ROUTES:
+            match = pattern.match(path)
+            if match:
+                if route_method == method:
+                    return template, action, match.groupdict()
+                allowed.append(route_method)
+        if allowed:
+            raise PlainResponse(405, "Method Not Allowed", {"Allow": ", ".join(allowed)})
+        raise PlainResponse(404, "Not Found")
+
+    def _authenticate(self):
+        header = self.headers.get("Authorization")
+        api_key = None
+        if header is not None:
+            api_key = header[len("Bearer "):].strip() if header.startswith("Bearer ") else ""
+        for alternative in ("x-litellm-api-key", "API-Key"):
+            if not api_key and self.headers.get(alternative):
+                api_key = self.headers.get(alternative)
+                if api_key.startswith("Bearer "):
+                    api_key = api_key[len("Bearer "):].strip()
+        if api_key is None:
+            raise ProxyError(401, "Authentication Error, No api key passed in.", "auth_error", "None")
+        if api_key == "":
+            raise ProxyError(401, "Authentication Error, Malformed API Key passed in. Ensure Key has `Bearer ` prefix.",
+                             "auth_error", "None")
+        if secrets.compare_digest(api_key.encode("utf-8"), self.server.master_key.encode("utf-8")):
+            return
+        if not api_key.startswith("sk-"):
+            raise ProxyError(401, "LiteLLM Virtual Key expected. Received=%s, expected to start with 'sk-'." % _masked(api_key),
+                             "auth_error", "None")
+        raise ProxyError(401, "Authentication Error, Invalid API key provided.", "token_not_found_in_db", "key")
+
+    def _dispatch(self, method):
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        try:
+            raw_body = self._read_body()
+            template, action, params = self._route(method, path)
+            if template is not None:
+                self.server.counter.record(method, template)
+            if action == "liveliness":
+                self._send(200, "I'm alive!")
+                return
+            self._authenticate()
+            query = parse_qs(parts.query, keep_blank_values=True)
+            status, payload = getattr(self, "_action_" + action)(template, params, query, raw_body)
+            if template is not None and is_write(method, template):
+                self.server.counter.record_accepted_write()
+            self._send(status, payload)
+        except PlainResponse as answer:
+            self._send(answer.status, {"detail": answer.detail}, answer.headers)
+        except RequestInvalid as invalid:
+            self._send(422, {"detail": invalid.errors})
+        except ProxyError as error:
+            self._send(error.status, error.body())
+        except ValueError as error:
+            # handle_exception_on_proxy: an unexpected exception becomes a 500 with its text.
+            self._send(500, ProxyError(500, str(error)).body())
+
+    def _json_body(self, raw_body, required=True):
+        if not raw_body.strip():
+            if required:
+                raise RequestInvalid([{"type": "missing", "loc": ["body"], "msg": "Field required"}])
+            return None
+        try:
+            body = json.loads(raw_body.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise RequestInvalid([{"type": "json_invalid", "loc": ["body", 0], "msg": "JSON decode error"}])
+        except ValueError as error:
+            raise RequestInvalid([{"type": "json_invalid", "loc": ["body", getattr(error, "pos", 0)],
+                                   "msg": "JSON decode error"}])
+        if body is None and required:
+            raise RequestInvalid([{"type": "missing", "loc": ["body"], "msg": "Field required"}])
+        return body
+
+    def _validated_body(self, template, raw_body, required=True):
+        body = self._json_body(raw_body, required)
+        if body is None:
+            return None
+        if not isinstance(body, dict):
+            raise RequestInvalid([{"type": "model_attributes_type", "loc": ["body"],
+                                   "msg": "Input should be a valid dictionary or object to extract fields from"}])
+        return self.server.validator.validate_body("POST", template, body)
+
+    # -- actions -------------------------------------------------------------------------------------------
+
+    def _action_generate(self, template, _params, _query, raw_body):
+        data = self._validated_body(template, raw_body)
+        return 200, self.server.service.generate(data)
+
+    def _action_update(self, template, _params, _query, raw_body):
+        data = self._validated_body(template, raw_body)
+        if data.get("key") is None and data.get("key_alias") is None:
+            raise _value_error("either key or key_alias must be provided")
+        if (data.get("temp_budget_increase") is None) != (data.get("temp_budget_expiry") is None):
+            raise _value_error("temp_budget_increase and temp_budget_expiry must be set together")
+        return 200, self.server.service.update(data)
+
+    def _action_delete(self, template, _params, _query, raw_body):
+        data = self._validated_body(template, raw_body)
+        if not data.get("keys") and not data.get("key_aliases"):
+            raise _value_error("At least one of 'keys' or 'key_aliases' must be provided.")
+        return 200, self.server.service.delete(data)
+
+    def _action_info(self, template, _params, query, _raw_body):
+        values = self.server.validator.validate_query("GET", template, query)
+        return 200, self.server.service.info(values.get("key"))
+
+    def _action_list(self, template, _params, query, _raw_body):
+        values = self.server.validator.validate_query("GET", template, query)
+        return 200, self.server.service.list(values)
+
+    def _action_regenerate(self, template, params, query, raw_body):
+        data = self._validated_body(template, raw_body, required=False)
+        path_key = params.get("key")
+        if path_key is None:
+            path_key = self.server.validator.validate_query("POST", template, query).get("key")
+        return 200, self.server.service.regenerate(path_key, data)
+
+    def _action_block(self, template, _params, _query, raw_body):
+        data = self._validated_body(template, raw_body)
+        return 200, self.server.service.set_blocked(data["key"], True)
+
+    def _action_unblock(self, template, _params, _query, raw_body):
+        data = self._validated_body(template, raw_body)
+        return 200, self.server.service.set_blocked(data["key"], False)
+
+    def _action_test_requests(self, _template, _params, _query, _raw_body):
+        return 200, self.server.counter.snapshot()
+
+    def _action_test_reset(self, _template, _params, _query, raw_body):
+        body = self._json_body(raw_body, required=False) or {}
+        self.server.counter.reset()
+        if isinstance(body, dict) and body.get("data"):
+            self.server.service.store.wipe()
+        return 200, {"reset": True, "data": bool(isinstance(body, dict) and body.get("data"))}
+
+    def _action_test_seed(self, _template, _params, _query, raw_body):
+        body = self._json_body(raw_body)
+        rows = []
+        for given in body.get("keys", []):
+            row = _new_row()
+            row.update(given)
+            secret = given.get("key")
+            row.pop("key", None)
+            if secret is not None:
+                row["token"] = hash_token(secret)
+                row["key_name"] = _abbreviate(secret)
+            if not row.get("token"):
+                raise ProxyError(400, "seed rows need a key or a token", "bad_request_error", "keys")
+            row["created_at"] = row.get("created_at") or _db_time(_now())
+            row["updated_at"] = row.get("updated_at") or row["created_at"]
+            rows.append(row)
+        self.server.service.store.put_many(rows)
+        return 200, {"tokens": [row["token"] for row in rows]}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Starting and stopping
+# ---------------------------------------------------------------------------------------------------------------
+
+def _ssl_context(certfile, keyfile, client_ca):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certfile, keyfile)
+    if client_ca:
+        context.load_verify_locations(cafile=client_ca)
+        context.verify_mode = ssl.CERT_REQUIRED
+    return context
+
+
+def load_openapi():
+    """The 1.100.0 key API document with the 1.108.7 additions merged in (properties and query parameters)."""
+    with open(OPENAPI_FILE, encoding="utf-8") as handle:
+        document = json.load(handle)
+    with open(OPENAPI_ADDITIONS_FILE, encoding="utf-8") as handle:
+        additions = json.load(handle)
+    schemas = document["components"]["schemas"]
+    for name, properties in additions["schemas"].items():
+        schemas[name].setdefault("properties", {}).update(properties)
+    for operation, parameters in additions["parameters"].items():
+        method, path = operation.split(" ", 1)
+        document["paths"][path][method.lower()].setdefault("parameters", []).extend(parameters)
+    return document
+
+
+def load_validator():
+    document = load_openapi()
+    with open(FIELD_ORDER_FILE, encoding="utf-8") as handle:
+        field_order = json.load(handle)["models"]
+    return RequestValidator(document, field_order)
+
+
+class ServerHandle(object):
+    """A running server: ``url``, ``master_key``, ``db_path``, ``counts()``, ``reset()`` and ``stop()``."""
+
+    def __init__(self, httpd, db_path, owns_db, store):
+        self.httpd = httpd
+        self.db_path = db_path
+        self.master_key = httpd.master_key
+        self._owns_db = owns_db
+        self._store = store
+        host, port = httpd.server_address[:2]
+        scheme = "https" if httpd.ssl_context is not None else "http"
+        self.host = host
+        self.port = port
+        self.url = "%s://%s:%d" % (scheme, "localhost" if scheme == "https" else host, port)
+        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="litellm-test-server-%d" % port, daemon=True)
+        self._stopped = False
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def counts(self):
+        """The request counters: {"counts": {"POST /key/generate": n, ...}, "total": n, "writes": n}."""
+        return self.httpd.counter.snapshot()
+
+    def reset(self, data=True):
+        """Clear the counters and, with data=True, every stored key."""
+        self.httpd.counter.reset()
+        if data:
+            self._store.wipe()
+
+    @property
+    def plain_proxy(self):
+        return self.httpd.service.plain_proxy
+
+    @plain_proxy.setter
+    def plain_proxy(self, value):
+        self.httpd.service.plain_proxy = bool(value)
+
+    def stop(self):
+        if self._stopped:
+            return
+        self._stopped = True
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self._thread.join(timeout=10)
+        self._store.close()
+        if self._owns_db:
+            for suffix in ("", "-wal", "-shm"):
+                try:
+                    os.unlink(self.db_path + suffix)
+                except OSError:
+                    pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        self.stop()
+        return False
+
+
+def create_server(master_key, db_path=None, port=0, host="127.0.0.1", certfile=None, keyfile=None, client_ca=None,
+                  plain_proxy=False):
+    """Build (but do not start) a server; returns a ServerHandle."""
+    if not master_key:
+        raise ValueError("a master key is required (--master-key or LITELLM_MASTER_KEY)")
+    if bool(certfile) != bool(keyfile):
+        raise ValueError("certfile and keyfile go together")
+    if client_ca and not certfile:
+        raise ValueError("client_ca needs certfile and keyfile (mutual TLS runs over HTTPS)")
+    owns_db = db_path is None
+    if owns_db:
+        handle, db_path = tempfile.mkstemp(prefix="litellm-test-server-", suffix=".sqlite3")
+        os.close(handle)
+    store = KeyStore(db_path)
+    context = _ssl_context(certfile, keyfile, client_ca) if certfile else None
+    try:
+        httpd = KeyServerHTTP((host, port), master_key, KeyService(store, plain_proxy), load_validator(), context)
+    except Exception:
+        store.close()
+        raise
+    return ServerHandle(httpd, db_path, owns_db, store)
+
+
+def start_server(master_key, db_path=None, port=0, certfile=None, keyfile=None, client_ca=None, plain_proxy=False,
+                 host="127.0.0.1"):
+    """Start a server in a background thread of this process and return its ServerHandle."""
+    return create_server(master_key, db_path=db_path, port=port, host=host, certfile=certfile, keyfile=keyfile,
+                         client_ca=client_ca, plain_proxy=plain_proxy).start()
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description="Local LiteLLM-compatible key server (test and demo asset).")
+    parser.add_argument("--port", type=int, default=4000, help="port to listen on; 0 picks a free one (default 4000)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--master-key", default=os.environ.get("LITELLM_MASTER_KEY"),
+                        help="the proxy master key (default: $LITELLM_MASTER_KEY)")
+    parser.add_argument("--db", default=None, help="SQLite file to keep keys in (default: a temporary file)")
+    parser.add_argument("--plain-proxy", action="store_true",
+                        help="answer enterprise-only features as a proxy without a LiteLLM license does")
+    parser.add_argument("--certfile", help="serve HTTPS with this certificate (PEM)")
+    parser.add_argument("--keyfile", help="private key of --certfile (PEM)")
+    parser.add_argument("--client-ca", help="require client certificates signed by this CA (mutual TLS)")
+    parser.add_argument("--ready-file", help="write the base URL to this file once listening")
+    args = parser.parse_args(argv)
+    if not args.master_key:
+        parser.error("--master-key (or LITELLM_MASTER_KEY) is required")
+    if bool(args.certfile) != bool(args.keyfile):
+        parser.error("--certfile and --keyfile go together")
+    if args.client_ca and not args.certfile:
+        parser.error("--client-ca needs --certfile and --keyfile")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    server = create_server(args.master_key, db_path=args.db, port=args.port, host=args.host, certfile=args.certfile,
+                           keyfile=args.keyfile, client_ca=args.client_ca, plain_proxy=args.plain_proxy)
+    stop_requested = threading.Event()
+
+    def _request_stop(_signum, _frame):
+        stop_requested.set()
+
+    signal.signal(signal.SIGTERM, _request_stop)
+    signal.signal(signal.SIGINT, _request_stop)
+    server.start()
+    if args.ready_file:
+        partial = args.ready_file + ".tmp"
+        with open(partial, "w", encoding="utf-8") as handle:
+            handle.write(server.url + "\n")
+        os.replace(partial, args.ready_file)
+    sys.stdout.write("litellm test server listening on %s (db %s)\n" % (server.url, server.db_path))
+    sys.stdout.flush()
+    while not stop_requested.wait(0.5):
+        pass
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
