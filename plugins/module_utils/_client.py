@@ -25,7 +25,7 @@ import traceback
 
 try:
     import requests
-    from requests.exceptions import ConnectTimeout, SSLError
+    from requests.exceptions import ConnectTimeout, RequestException, SSLError
     from requests.exceptions import ConnectionError as RequestsConnectionError
     from requests.exceptions import Timeout as RequestsTimeout
     HAS_REQUESTS = True
@@ -298,13 +298,20 @@ class LiteLLMClient:
                 response = self.session.send(prepared, timeout=self.timeout)
             except SSLError as exc:
                 raise self._connection_error(request, exc, tls=True)
-            except (RequestsConnectionError, RequestsTimeout) as exc:
+            except (RequestsConnectionError, RequestsTimeout, RequestException) as exc:
+                # RequestException covers the rest, such as an answer cut off mid-body (ChunkedEncodingError).
                 error = self._connection_error(request, exc)
                 if attempt < self.retries and self._may_retry(policy, error):
                     attempt += 1
                     self._sleep(self._backoff_delay(attempt))
                     continue
                 raise error
+            except (IOError, OSError) as exc:
+                # requests opens ca_path / client_cert / client_key only when it connects.
+                raise ConnectionFailed(
+                    'could not read a TLS file for %s: %s. Check ca_path, client_cert and client_key.'
+                    % (self.redactor.text(request.url), self.redactor.text(exc)), method=request.method,
+                    url=self.redactor.text(request.url))
             if response.status_code in _RETRY_STATUSES and attempt < self.retries:
                 if policy == SAFE_TO_REPEAT or response.status_code in _NOT_PROCESSED_STATUSES:
                     attempt += 1
@@ -368,9 +375,10 @@ class LiteLLMClient:
         if 200 <= status < 300:
             if not decoded or payload is None:
                 snippet = self.redactor.text(text[:200]) if text.strip() else '(empty body)'
+                # The proxy acted (2xx) but its answer is unreadable: for a create, the secret is in that answer.
                 raise InvalidResponse(
                     '%s %s answered HTTP %s with a body that is not JSON: %s' % (request.method, url, status, snippet),
-                    status=status, method=request.method, url=url)
+                    status=status, method=request.method, url=url, ambiguous=True)
             return payload
         raise self._http_error(request, url, status, payload, text)
 

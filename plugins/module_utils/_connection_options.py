@@ -9,7 +9,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
+import os
+
 from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
 from ansible_collections.llmops.litellm.plugins.module_utils._client import (
     HAS_REQUESTS,
@@ -18,8 +22,6 @@ from ansible_collections.llmops.litellm.plugins.module_utils._client import (
     LiteLLMError,
 )
 from ansible_collections.llmops.litellm.plugins.module_utils._keys import InvalidOption
-
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
 # Path segments that mean api_url points at an endpoint instead of the proxy's base URL.
 _ENDPOINT_SEGMENTS = ('key', 'v1', 'chat', 'openapi.json', 'docs', 'ui', 'health')
@@ -56,12 +58,17 @@ def validate_connection_options(params):
     if not params.get('api_key'):
         raise InvalidOption('api_key', 'is required: the proxy master key or a key allowed to manage keys '
                                        '(or set LITELLM_PROXY_API_KEY)')
-    if params.get('timeout') is not None and params['timeout'] <= 0:
-        raise InvalidOption('timeout', 'must be a number of seconds greater than zero')
+    timeout = params.get('timeout')
+    if timeout is not None and (not math.isfinite(timeout) or timeout <= 0):
+        raise InvalidOption('timeout', 'must be a finite number of seconds greater than zero')
     if params.get('retries') is not None and not 0 <= params['retries'] <= 10:
         raise InvalidOption('retries', 'must be between 0 and 10')
     if params.get('client_key') and not params.get('client_cert'):
         raise InvalidOption('client_key', 'needs client_cert as well (the certificate the key belongs to)')
+    for option in ('ca_path', 'client_cert', 'client_key'):
+        path = params.get(option)
+        if path and not (os.path.isfile(path) and os.access(path, os.R_OK)):
+            raise InvalidOption(option, '%s is not a readable file; give the path of a PEM file' % path)
 
 
 def client_from_module(module):

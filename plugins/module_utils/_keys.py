@@ -18,6 +18,7 @@ __metaclass__ = type
 
 import copy
 import json
+import math
 import re
 
 from ansible_collections.llmops.litellm.plugins.module_utils._client import (
@@ -233,8 +234,27 @@ def validate_key_alias(alias):
         raise InvalidOption('key_alias', 'must not contain control characters or a ".." path segment')
 
 
+def _non_finite_number(value):
+    """True if ``value`` holds infinity or NaN anywhere: JSON cannot carry them."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_non_finite_number(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_non_finite_number(v) for v in value)
+    return False
+
+
 def validate_settings(params):
     """Check the key settings in ``params`` (an options dict); raise InvalidOption on the first problem."""
+    for setting in SETTINGS:
+        if _non_finite_number(params.get(setting.name)):
+            raise InvalidOption(setting.name, 'must hold finite numbers only (not inf or nan)')
+    if params.get('budget_id') is not None and params.get('soft_budget') is not None:
+        # LiteLLM keeps a key's soft budget in its budget row: with budget_id that row is the shared budget,
+        # so setting soft_budget here would change every key that follows it.
+        raise InvalidOption('soft_budget', 'cannot be combined with budget_id: the soft budget belongs to the '
+                                           'budget that budget_id names; set it there, or leave budget_id out')
     for name in ('max_budget', 'soft_budget', 'tpm_limit', 'rpm_limit', 'max_parallel_requests'):
         value = params.get(name)
         if value is not None and value < 0:
