@@ -388,7 +388,8 @@ class LiteLLMClient:
         if message is None:
             snippet = text.strip()[:200] if text and text.strip() else '(empty body)'
             message = 'HTTP %s with a body that is not a LiteLLM error: %s' % (status, snippet)
-        message = self.redactor.text(message)
+        # Messages here end in sentences of ours; a server message's own final period would double up.
+        message = self.redactor.text(message).rstrip().rstrip('.')
         context = dict(status=status, error_type=error_type, param=param, method=request.method, url=url)
         where = '%s %s' % (request.method, url)
         if status in (401, 403):

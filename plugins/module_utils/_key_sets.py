@@ -150,6 +150,7 @@ def _apply_one(reconciler, plan, spec, secrets, diff):
         answer = reconciler.apply(plan)
     except LiteLLMError as exc:
         return _failure(alias, plan.action, exc.message)
+
     if plan.changed:
         diff['before'][alias] = plan.diff['before']
         diff['after'][alias] = plan.diff['after']

@@ -131,6 +131,11 @@ class SecretLost(LiteLLMError):
     pass
 
 
+def alias_taken(error):
+    """True for LiteLLM's refusal to create a second key with an alias."""
+    return error.status == 400 and error.param == 'key_alias' and 'already exists' in (error.message or '')
+
+
 # -- normalisation and comparison ------------------------------------------------------------------------
 
 def canonical(value):
@@ -150,6 +155,12 @@ def canonical_set(values):
     """Order-free lists compare as sets; duplicates mean nothing to LiteLLM either."""
     items = dict((json.dumps(canonical(v), sort_keys=True), canonical(v)) for v in values or ())
     return [items[k] for k in sorted(items)]
+
+
+def canonical_set_display(values):
+    """An order-free list sorted for display, values as given (not coerced to floats)."""
+    unique = dict((json.dumps(canonical(v), sort_keys=True), v) for v in values or ())
+    return [unique[k] for k in sorted(unique)]
 
 
 def same(setting, desired, current):
@@ -416,11 +427,20 @@ class KeyReconciler:
         """POST /key/generate at most once per key: an ambiguous failure is resolved by reading again."""
         for _attempt in range(self.client.retries + 1):
             try:
-                return self.client.send(plan.request, policy=NOT_SAFE_TO_REPEAT)
+                answer = self.client.send(plan.request, policy=NOT_SAFE_TO_REPEAT)
             except LiteLLMError as exc:
                 if not exc.ambiguous:
                     raise
                 error = exc
+            else:
+                if answer.get('key_alias') not in (None, plan.alias):
+                    # LiteLLM inserts keys with "upsert, do nothing if the hash exists": a chosen secret that
+                    # already belongs to another key answers with that key, and nothing was created.
+                    raise LiteLLMError(
+                        'the chosen key (option key) already belongs to the key %r (token %s), so LiteLLM created '
+                        'nothing for %r. Choose another secret, or leave key out to let LiteLLM generate one.'
+                        % (answer.get('key_alias'), token_of(answer), plan.alias), method='POST')
+                return answer
             # The proxy may or may not have created the key. Ask it before sending anything again:
             # retrying blindly could leave two keys with one alias.
             try:
@@ -428,7 +448,10 @@ class KeyReconciler:
             except LiteLLMError as read_error:
                 raise LiteLLMError(
                     'creating the key %r may or may not have happened (%s), and reading it back failed too (%s). '
-                    'Run the task again: it finds the key by alias and never creates a second one.'
+                    'Run the task again: it finds the key by alias and never creates a second one. If the key was '
+                    'created, its secret was lost in transit (LiteLLM shows a secret only once): rotate it with '
+                    'regenerate: true, or delete it and create it again; to make creation safe to repeat, choose '
+                    'the secret yourself with the key option.'
                     % (plan.alias, error.message, read_error.message), method='POST', status=read_error.status)
             if record is None:
                 continue
@@ -457,7 +480,10 @@ def _dig(record, path):
 
 def _present_view(alias, settings, record):
     view = {'key_alias': alias, 'state': 'present'}
-    view.update(settings)
+    for name, value in settings.items():
+        setting = SETTINGS_BY_NAME.get(name)
+        # Order-free lists are shown sorted on both sides, so a diff shows only what was added or removed.
+        view[name] = canonical_set_display(value) if setting is not None and setting.kind == 'set' else value
     if record is not None and record.get('token'):
         view['token'] = record['token']
     return view
@@ -493,7 +519,18 @@ def run_key_task(reconciler, params):
             'the key option differs from the secret of the existing key %r; it is used only when a key is created. '
             'Use regenerate: true to rotate the key to it.' % alias)
 
-    answer = reconciler.apply(plan)
+    try:
+        answer = reconciler.apply(plan)
+    except LiteLLMError as exc:
+        # Another run created this alias between our read and our create (parallel CI jobs declaring one
+        # key): plan again against the key that won, as a re-run would, instead of failing.
+        record = reconciler.find(alias) if plan.action == 'create' and alias_taken(exc) else None
+        if record is None:
+            raise
+        plan = reconciler.plan(alias, state, params, record)
+        answer = reconciler.apply(plan)
+        result.update(changed=plan.changed, action=plan.action, changed_settings=plan.changed_settings,
+                      diff=plan.diff)
 
     if plan.action == 'delete' or plan.action == 'absent':
         result['requests'] = client.history

@@ -81,7 +81,8 @@ EXAMPLES = r'''
 - name: Show which keys are near their budget
   ansible.builtin.debug:
     msg: "{{ item.key_alias }} has spent {{ item.spend }} of {{ item.max_budget }}"
-  loop: "{{ team_keys.keys | selectattr('max_budget') | list }}"
+  # team_keys['keys'], not team_keys.keys: in Jinja the latter is the dictionary's keys() method.
+  loop: "{{ team_keys['keys'] | selectattr('max_budget') | list }}"
   loop_control:
     label: "{{ item.key_alias }}"
 
@@ -98,6 +99,7 @@ RETURN = r'''
 keys:
   description:
     - The matching keys, in the proxy's order, each without its secret.
+    - In templates write C(result['keys']); C(result.keys) is the dictionary's C(keys) method.
     - Each has the settings options of M(llmops.litellm.litellm_key) (C(models), C(max_budget), C(metadata), ...)
       and the server-managed facts C(token), C(key_name), C(spend), C(expires), C(created_at), C(updated_at),
       C(created_by), C(updated_by), C(budget_reset_at), C(last_active) and C(key_type).

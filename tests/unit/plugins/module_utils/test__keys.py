@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMClient, hash_key
+from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMClient, LiteLLMError, hash_key
 from ansible_collections.llmops.litellm.plugins.module_utils._keys import (
     SETTINGS_BY_NAME,
     InvalidOption,
@@ -18,6 +18,7 @@ from ansible_collections.llmops.litellm.plugins.module_utils._keys import (
     current_settings,
     describe_key,
     merged_metadata,
+    run_key_task,
     same,
     validate_key_alias,
     validate_settings,
@@ -43,7 +44,7 @@ def stored_key(**overrides):
 
 def params(**options):
     base = dict((name, None) for name in SETTINGS_BY_NAME)
-    base.update(duration=None, key=None)
+    base.update(duration=None, key=None, key_alias=None, state='present', regenerate=False, grace_period=None)
     base.update(options)
     return base
 
@@ -181,3 +182,46 @@ def test_invalid_alias(alias):
 def test_hash_key_matches_litellm():
     # LiteLLM's hash_token is the sha256 hex digest of the utf-8 secret; this is its value for "sk-1234".
     assert hash_key('sk-1234') == '88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b'
+
+
+def test_diff_shows_order_free_lists_sorted_on_both_sides(reconciler):
+    plan = reconciler.plan('team-a', 'present', params(models=['z-model', 'gpt-4o-mini', 'gpt-4o']), stored_key())
+    assert plan.diff['before']['models'] == ['gpt-4o', 'gpt-4o-mini']
+    assert plan.diff['after']['models'] == ['gpt-4o', 'gpt-4o-mini', 'z-model']
+    # The request keeps the task's order: only the display is sorted.
+    assert plan.request.json['models'] == ['z-model', 'gpt-4o-mini', 'gpt-4o']
+
+
+def _live(server):
+    return KeyReconciler(LiteLLMClient(server.url, api_key=server.master_key, retries=0))
+
+
+def test_a_chosen_secret_of_another_key_creates_nothing_and_says_so(litellm_server):
+    secret = 'sk-chosen-secret-0123456789'
+    run_key_task(_live(litellm_server), params(key_alias='probe-a', key=secret))
+    with pytest.raises(LiteLLMError) as info:
+        run_key_task(_live(litellm_server), params(key_alias='probe-b', key=secret))
+    assert "already belongs to the key 'probe-a'" in str(info.value)
+    assert secret not in str(info.value)
+    assert [k['key_alias'] for k in _live(litellm_server).client.list_keys()['keys']] == ['probe-a']
+
+
+def test_losing_a_create_race_converges_on_the_winner(litellm_server):
+    reconciler = _live(litellm_server)
+    # Our read sees no key; another run creates the alias before our create arrives.
+    plan = reconciler.plan('raced', 'present', params(key_alias='raced', max_budget=5), None)
+    _live(litellm_server).client.generate_key({'key_alias': 'raced', 'max_budget': 1})
+    original_find = reconciler.find
+    calls = []
+
+    def find_missing_first(alias):
+        calls.append(alias)
+        return None if len(calls) == 1 else original_find(alias)
+
+    reconciler.find = find_missing_first
+    result = run_key_task(reconciler, params(key_alias='raced', max_budget=5))
+    assert plan.action == 'create'
+    assert result['action'] == 'update' and result['changed_settings'] == ['max_budget']
+    assert 'key' not in result
+    keys = reconciler.client.list_keys(key_alias='raced')['keys']
+    assert len(keys) == 1 and keys[0]['max_budget'] == 5
