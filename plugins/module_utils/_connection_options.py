@@ -75,10 +75,7 @@ def client_from_module(module):
     """Validate the connection options and return a client; fails the module on bad input."""
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    try:
-        validate_connection_options(module.params)
-    except InvalidOption as exc:
-        module.fail_json(msg=str(exc), option=exc.option)
+    call_or_fail(module, None, validate_connection_options, module.params)
     params = module.params
     return LiteLLMClient(
         api_url=params['api_url'],
@@ -90,6 +87,23 @@ def client_from_module(module):
         timeout=params['timeout'],
         retries=params['retries'],
     )
+
+
+def call_or_fail(module, client, function, *args):
+    """Return ``function(*args)``; on bad input or a proxy error, fail the module with a clean message.
+
+    fail_json runs outside the except block on purpose: ansible-core before 2.19 attaches the traceback of
+    the exception being handled to the result and prints it at -vvv.
+    """
+    failure = None
+    try:
+        return function(*args)
+    except (InvalidOption, LiteLLMError) as exc:
+        failure = exc
+    if isinstance(failure, InvalidOption):
+        extra = {'requests': client.history} if client is not None else {}
+        module.fail_json(msg=str(failure), option=failure.option, **extra)
+    fail_from_error(module, client, failure)
 
 
 def fail_from_error(module, client, exc, **extra):

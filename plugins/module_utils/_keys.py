@@ -300,6 +300,19 @@ def validate_settings(params):
         raise InvalidOption('key', 'a caller-chosen key must start with "sk-" and be at least 16 characters long')
 
 
+def validate_key_options(params):
+    """Everything litellm_key can check before it sends anything."""
+    validate_key_alias(params['key_alias'])
+    validate_settings(params)
+    if params.get('regenerate') and params.get('state') == 'absent':
+        raise InvalidOption('regenerate', 'cannot be combined with state: absent')
+    if params.get('grace_period') is not None:
+        if not params.get('regenerate'):
+            raise InvalidOption('grace_period', 'applies only with regenerate: true')
+        if not DURATION_PATTERN.match(params['grace_period']):
+            raise InvalidOption('grace_period', 'must be a count and a unit (s, m, h, d, w or mo), such as "24h"')
+
+
 def desired_settings(params):
     """The managed settings the user set (None means not managed)."""
     return dict((s.name, params[s.name]) for s in SETTINGS if params.get(s.name) is not None)
@@ -499,13 +512,6 @@ def run_key_task(reconciler, params):
     alias = params['key_alias']
     state = params.get('state') or 'present'
     regenerate = params.get('regenerate')
-    if regenerate and state == 'absent':
-        raise InvalidOption('regenerate', 'cannot be combined with state: absent')
-    if params.get('grace_period') is not None:
-        if not regenerate:
-            raise InvalidOption('grace_period', 'applies only with regenerate: true')
-        if not DURATION_PATTERN.match(params['grace_period']):
-            raise InvalidOption('grace_period', 'must be a count and a unit (s, m, h, d, w or mo), such as "24h"')
 
     client = reconciler.client
     record = reconciler.find(alias)

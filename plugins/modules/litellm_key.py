@@ -308,19 +308,16 @@ requests:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMError
 from ansible_collections.llmops.litellm.plugins.module_utils._connection_options import (
+    call_or_fail,
     client_from_module,
     connection_argument_spec,
-    fail_from_error,
 )
 from ansible_collections.llmops.litellm.plugins.module_utils._keys import (
-    InvalidOption,
     KeyReconciler,
     key_settings_argument_spec,
     run_key_task,
-    validate_key_alias,
-    validate_settings,
+    validate_key_options,
 )
 
 
@@ -335,19 +332,10 @@ def main():
         grace_period=dict(type='str'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
-        validate_key_alias(module.params['key_alias'])
-        validate_settings(module.params)
-    except InvalidOption as exc:
-        module.fail_json(msg=str(exc), option=exc.option)
-
+    call_or_fail(module, None, validate_key_options, module.params)
     client = client_from_module(module)
-    try:
-        result = run_key_task(KeyReconciler(client, check_mode=module.check_mode), module.params)
-    except InvalidOption as exc:
-        module.fail_json(msg=str(exc), option=exc.option, requests=client.history)
-    except LiteLLMError as exc:
-        fail_from_error(module, client, exc)
+    result = call_or_fail(module, client, run_key_task, KeyReconciler(client, check_mode=module.check_mode),
+                          module.params)
     for warning in result.pop('warnings', ()):
         module.warn(warning)
     if not module._diff:

@@ -124,11 +124,10 @@ requests:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMError
 from ansible_collections.llmops.litellm.plugins.module_utils._connection_options import (
+    call_or_fail,
     client_from_module,
     connection_argument_spec,
-    fail_from_error,
 )
 from ansible_collections.llmops.litellm.plugins.module_utils._keys import list_described_keys
 
@@ -156,10 +155,7 @@ def main():
         user_id=module.params['user_id'],
         organization_id=module.params['organization_id'],
     )
-    try:
-        keys = list_described_keys(client, filters, module.params['page_size'])
-    except LiteLLMError as exc:
-        fail_from_error(module, client, exc)
+    keys = call_or_fail(module, client, list_described_keys, client, filters, module.params['page_size'])
     module.exit_json(changed=False, keys=keys, requests=client.history)
 
 

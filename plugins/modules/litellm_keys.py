@@ -186,14 +186,13 @@ requests:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMError
 from ansible_collections.llmops.litellm.plugins.module_utils._connection_options import (
+    call_or_fail,
     client_from_module,
     connection_argument_spec,
-    fail_from_error,
 )
 from ansible_collections.llmops.litellm.plugins.module_utils._key_sets import run_key_set_task
-from ansible_collections.llmops.litellm.plugins.module_utils._keys import InvalidOption, KeyReconciler
+from ansible_collections.llmops.litellm.plugins.module_utils._keys import KeyReconciler
 
 
 def main():
@@ -213,12 +212,8 @@ def main():
         module.fail_json(msg='page_size: must be between 1 and 100 (LiteLLM serves at most 100 keys per page)',
                          option='page_size')
     client = client_from_module(module)
-    try:
-        result, failed = run_key_set_task(KeyReconciler(client, check_mode=module.check_mode), module.params)
-    except InvalidOption as exc:
-        module.fail_json(msg=str(exc), option=exc.option)
-    except LiteLLMError as exc:
-        fail_from_error(module, client, exc)
+    result, failed = call_or_fail(module, client, run_key_set_task,
+                                  KeyReconciler(client, check_mode=module.check_mode), module.params)
     if not module._diff:
         result.pop('diff', None)
     if failed:
