@@ -1,0 +1,166 @@
+"""Runs the real LiteLLM proxy (from its own cached venv, see scripts/contract.sh) on loopback, without a database.
+
+The master key is random per run (LiteLLM refuses the documented ``sk-1234``) and is passed to the proxy only
+through its environment: it is never written to disk, and the proxy's log is scrubbed of it when it stops.
+"""
+
+import os
+import pathlib
+import secrets
+import signal
+import socket
+import subprocess
+import time
+
+import requests
+
+STARTUP_TIMEOUT = 120.0   # seconds; the proxy usually answers after 6-17 s
+STOP_TIMEOUT = 15.0
+# The proxy builds its 2 MB OpenAPI document on the first request (seconds of CPU, far more on a busy machine).
+OPENAPI_TIMEOUT = 300.0
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+def proxy_environment(venv):
+    """The environment for the proxy's venv programs: no database, no inherited LiteLLM settings."""
+    env = dict((k, v) for k, v in os.environ.items()
+               if not k.startswith(('LITELLM_', 'DATABASE_', 'PRISMA_', 'VIRTUAL_ENV', 'PYTHON')))
+    env['PATH'] = os.path.join(venv, 'bin') + os.pathsep + env.get('PATH', '')
+    # The proxy would fetch its model price map from the internet, retrying for seconds; use the bundled one.
+    env['LITELLM_LOCAL_MODEL_COST_MAP'] = 'True'
+    env['LITELLM_TELEMETRY'] = 'False'
+    env['NO_PROXY'] = env['no_proxy'] = '127.0.0.1,localhost'
+    return env
+
+
+class StartupFailed(RuntimeError):
+    pass
+
+
+class LiteLLMProxy:
+    """One proxy process. ``start()`` returns once it verifiably serves on the chosen port."""
+
+    def __init__(self, venv, workdir):
+        self.venv = str(venv)
+        self.workdir = pathlib.Path(workdir)
+        self.master_key = 'sk-' + secrets.token_urlsafe(32)
+        self.port = None
+        self.process = None
+        self.log_path = self.workdir / 'litellm-proxy.log'
+        self.startup_seconds = None
+        self._started = None
+        self._openapi = None
+
+    @property
+    def url(self):
+        return 'http://127.0.0.1:%d' % self.port
+
+    def start(self):
+        """Start the proxy and wait until it serves."""
+        self.spawn()
+        return self.wait()
+
+    def spawn(self):
+        """Start the proxy process without waiting for it (it takes seconds to import and start)."""
+        self.port = free_port()
+        env = proxy_environment(self.venv)
+        env['LITELLM_MASTER_KEY'] = self.master_key
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self._started = time.monotonic()
+        with open(self.log_path, 'wb') as log:
+            # Its own session (process group): stop() takes down uvicorn and anything it spawned.
+            self.process = subprocess.Popen(
+                [os.path.join(self.venv, 'bin', 'litellm'), '--host', '127.0.0.1', '--port', str(self.port)],
+                cwd=str(self.workdir), env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+        return self
+
+    def wait(self):
+        """Return once the spawned proxy verifiably serves on its port; stop it and raise if it does not."""
+        if self.startup_seconds is not None:
+            return self
+        try:
+            self._wait_until_serving(self._started)
+        except BaseException:
+            self.stop()
+            raise
+        self.startup_seconds = time.monotonic() - self._started
+        return self
+
+    def _wait_until_serving(self, started):
+        session = requests.Session()
+        session.trust_env = False
+        while True:
+            if self.process.poll() is not None:
+                raise StartupFailed('the LiteLLM proxy exited with %s before serving:\n%s'
+                                    % (self.process.returncode, self.log_tail()))
+            try:
+                if session.get(self.url + '/health/liveliness', timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            # Counted from the spawn, which may lie well in the past: the check comes after a try.
+            if time.monotonic() - started > STARTUP_TIMEOUT:
+                raise StartupFailed('the LiteLLM proxy did not answer /health/liveliness on port %d within %ds:\n%s'
+                                    % (self.port, STARTUP_TIMEOUT, self.log_tail()))
+            time.sleep(0.25)
+        # LiteLLM moves to another port without a word when the asked one is busy, and something else might
+        # answer on ours. Only our own proxy knows our random master key: an authenticated call proves it.
+        proof = session.get(self.url + '/v1/models', headers={'Authorization': 'Bearer ' + self.master_key},
+                            timeout=30)
+        if proof.status_code != 200:
+            raise StartupFailed('port %d answers, but not as our proxy (GET /v1/models with our master key: HTTP %s)'
+                                % (self.port, proof.status_code))
+        listening = 'running on http://127.0.0.1:%d' % self.port
+        if listening not in self.log_path.read_text(errors='replace'):
+            raise StartupFailed('the proxy log does not say %r:\n%s' % (listening, self.log_tail()))
+
+    def openapi(self):
+        """The proxy's /openapi.json (fetched once)."""
+        if self._openapi is None:
+            with requests.Session() as session:
+                session.trust_env = False
+                answer = session.get(self.url + '/openapi.json', timeout=OPENAPI_TIMEOUT)
+            answer.raise_for_status()
+            self._openapi = answer.json()
+        return self._openapi
+
+    def log_tail(self, lines=40):
+        try:
+            text = self.log_path.read_text(errors='replace')
+        except OSError:
+            return '(no log)'
+        return '\n'.join(text.replace(self.master_key, '<master key>').splitlines()[-lines:])
+
+    def stop(self):
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=STOP_TIMEOUT)
+        if process is not None:
+            # Children left in the group (there should be none once the leader is gone).
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self._scrub_log()
+
+    def _scrub_log(self):
+        try:
+            text = self.log_path.read_text(errors='replace')
+        except OSError:
+            return
+        if self.master_key in text:
+            self.log_path.write_text(text.replace(self.master_key, '<master key>'))
