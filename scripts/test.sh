@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The whole test suite, tier by tier (`make test` and .ci/run run it with no arguments).
+#
+#   scripts/test.sh                      every tier
+#   scripts/test.sh unit sanity          only these tiers, in the order given
+#   scripts/test.sh --list               the tiers and what each runs
+#
+# Every tier runs even when an earlier one failed. Each tier's output is shown and also written to
+# .build/logs/<tier>.log. At the end: a table (tier, result, seconds) and the line `tiers: N passed, N failed`.
+# The exit status is non-zero when any tier failed. A tier whose entry point is missing FAILS (it is part of
+# the suite); a pytest tier that collects no test fails too (pytest exit status 5 is not success).
+set -euo pipefail
+# shellcheck source=scripts/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+ALL_TIERS=(unit sanity integration molecule contract reliability ecosystem)
+declare -A DESCRIPTION=(
+    [unit]="pytest tests/unit (module_utils, modules, local test server), from the synced collection tree"
+    [sanity]="scripts/sanity.sh: ansible-test sanity, ansible-core 2.19 and 2.16"
+    [integration]="scripts/integration.sh: ansible-test integration targets, ansible-core 2.19 and 2.16"
+    [molecule]="molecule test (extensions/molecule), from the synced collection tree"
+    [contract]="scripts/contract.sh: requests and test server checked against the real LiteLLM proxy"
+    [reliability]="pytest tests/reliability (faults, TLS, concurrency, bad input, secrets)"
+    [ecosystem]="scripts/ecosystem.sh: docs, changelog, ansible-lint, galaxy build/import, EE requirements"
+)
+
+missing() {
+    printf '\nFAIL: %s\n\n' "$*" >&2
+    return 1
+}
+
+# pytest_tier DIR [PYTEST-ARGS...]: pytest over DIR of the synced tree, with the collection importable as
+# ansible_collections.llmops.litellm and the dev venv's ansible-playbook first on PATH.
+pytest_tier() {
+    local dir="$1"
+    shift
+    [[ -d "${ROOT}/${dir}" ]] || missing "${dir}/ does not exist"
+    cd "${COLLECTION_DIR}"
+    PATH="${VENV}/bin:${PATH}" PYTHONPATH="${COLLECTIONS_ROOT}${PYTHONPATH:+:${PYTHONPATH}}" \
+        "${VENV}/bin/python" -m pytest -p no:cacheprovider -ra "${dir}" "$@"
+}
+
+# run_script PATH [ARGS...]: another tier's own entry point, from the repository root.
+run_script() {
+    local script="$1"
+    shift
+    [[ -f "${ROOT}/${script}" ]] || missing "${script} does not exist"
+    cd "${ROOT}"
+    bash "${ROOT}/${script}" "$@"
+}
+
+tier_unit() { pytest_tier tests/unit; }
+tier_sanity() { run_script scripts/sanity.sh; }
+tier_integration() { run_script scripts/integration.sh; }
+tier_contract() { run_script scripts/contract.sh; }
+tier_ecosystem() { run_script scripts/ecosystem.sh; }
+tier_reliability() { pytest_tier tests/reliability; }
+
+tier_molecule() {
+    local scenarios="${ROOT}/extensions/molecule"
+    compgen -G "${scenarios}/*/molecule.yml" >/dev/null || missing "no molecule scenario in extensions/molecule/"
+    cd "${COLLECTION_DIR}"
+    PATH="${VENV}/bin:${PATH}" ANSIBLE_COLLECTIONS_PATH="${COLLECTIONS_ROOT}" molecule test --all
+}
+
+if [[ "${1:-}" == "--list" ]]; then
+    for tier in "${ALL_TIERS[@]}"; do
+        printf '%-12s %s\n' "${tier}" "${DESCRIPTION[${tier}]}"
+    done
+    exit 0
+fi
+tiers=("$@")
+[[ ${#tiers[@]} -gt 0 ]] || tiers=("${ALL_TIERS[@]}")
+for tier in "${tiers[@]}"; do
+    [[ -n "${DESCRIPTION[${tier}]:-}" ]] || die "unknown tier '${tier}' (known: ${ALL_TIERS[*]})"
+done
+
+# Plain text for logs and CI; colours only for a person watching a terminal.
+if [[ -n "${CI:-}" || ! -t 1 ]]; then
+    export NO_COLOR=1 PY_COLORS=0 ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
+fi
+
+suite_started=${SECONDS}
+"${ROOT}/scripts/bootstrap.sh"
+"${ROOT}/scripts/sync-tree.sh" >/dev/null
+mkdir -p "${LOG_DIR}"
+
+results=()
+passed=0
+failed=0
+for tier in "${tiers[@]}"; do
+    printf '\n======== tier %s: %s\n' "${tier}" "${DESCRIPTION[${tier}]}"
+    started=${SECONDS}
+    set +e
+    # Its own shell: a tier's `cd`, variables and `set -e` exits stay inside it.
+    (set -euo pipefail; "tier_${tier}") </dev/null 2>&1 | tee "${LOG_DIR}/${tier}.log"
+    status=${PIPESTATUS[0]}
+    set -e
+    seconds=$((SECONDS - started))
+    if [[ ${status} -eq 0 ]]; then
+        result=PASS
+        passed=$((passed + 1))
+    else
+        result="FAIL (exit ${status})"
+        failed=$((failed + 1))
+    fi
+    results+=("$(printf '%-12s %-16s %6s' "${tier}" "${result}" "${seconds}")")
+    printf '======== tier %s: %s in %ss (log: %s)\n' "${tier}" "${result}" "${seconds}" "${LOG_DIR#"${ROOT}"/}/${tier}.log"
+done
+
+printf '\n%-12s %-16s %6s\n' tier result seconds
+printf '%s\n' "${results[@]}"
+printf '%-12s %-16s %6s\n\n' total "" "$((SECONDS - suite_started))"
+printf 'tiers: %d passed, %d failed\n' "${passed}" "${failed}"
+[[ ${failed} -eq 0 ]]
