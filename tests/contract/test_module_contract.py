@@ -210,8 +210,8 @@ REAL_PROXY_TASKS = [
     ('master key, absent', 'llmops.litellm.litellm_key', {'key_alias': 'contract-real', 'state': 'absent'},
      False, None),
     ('master key, key info', 'llmops.litellm.litellm_key_info', {'key_alias': 'contract-real'}, False, None),
-    ('master key, key set', 'llmops.litellm.litellm_keys', {'alias_prefix': 'contract-', 'exclusive': True,
-                                                           'keys': [{'key_alias': 'contract-real'}]}, False, None),
+    ('master key, key set', 'llmops.litellm.litellm_keys',
+     {'alias_prefix': 'contract-', 'exclusive': True, 'keys': [{'key_alias': 'contract-real'}]}, False, None),
 ]
 
 

@@ -141,8 +141,9 @@ def tool_env(collections_path=None, **extra):
 def run(command, *, env=None, cwd=None, timeout=900, check=True):
     """Run a command, capture its output, and fail with that output (not a bare exit code) when it fails."""
     command = [str(c) for c in command]
+    # check=False: a failure is raised below with the command's output, which CalledProcessError would hide.
     proc = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
+                          stdin=subprocess.DEVNULL, check=False)
     if check and proc.returncode != 0:
         raise AssertionError(describe(proc))
     return proc

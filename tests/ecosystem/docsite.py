@@ -43,8 +43,8 @@ intersphinx_mapping = {{
 def write_inventory(path, labels):
     """Write a Sphinx objects.inv (version 2) that maps each label to its page."""
     lines = "".join(f"{label} std:label -1 {page} {title}\n" for label, (page, title) in sorted(labels.items()))
-    header = (f"# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n"
-              f"# The remainder of this file is compressed using zlib.\n")
+    header = ("# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n"
+              "# The remainder of this file is compressed using zlib.\n")
     Path(path).write_bytes(header.encode() + zlib.compress(lines.encode()))
 
 

@@ -38,7 +38,7 @@ def version_added(module):
 
 
 def test_antsibull_changelog_lint_passes(collection_tree):
-    _, collection_dir = collection_tree
+    collection_dir = collection_tree[1]
     env = tool_env()
     for command in (["lint"], ["lint-changelog-yaml", "changelogs/changelog.yaml"]):
         proc = run([tool("antsibull-changelog"), *command], env=env, cwd=collection_dir)
@@ -47,7 +47,7 @@ def test_antsibull_changelog_lint_passes(collection_tree):
 
 def test_changelog_rst_is_generated_from_changelog_yaml(collection_tree):
     """CHANGELOG.rst is antsibull-changelog's output, not edited by hand (regenerate: antsibull-changelog generate)."""
-    _, collection_dir = collection_tree
+    collection_dir = collection_tree[1]
     run([tool("antsibull-changelog"), "generate"], env=tool_env(), cwd=collection_dir)
     assert (collection_dir / "CHANGELOG.rst").read_text(encoding="utf-8") == \
         (REPO_ROOT / "CHANGELOG.rst").read_text(encoding="utf-8")

@@ -31,7 +31,7 @@ ANSIBLE_CORE = f"ansible-core=={importlib.metadata.version('ansible-core')}"
 @pytest.fixture(scope="module")
 def introspected_requirements(installed_collections):
     """The pip requirements file ansible-builder would install for the installed collection."""
-    root, _ = installed_collections
+    root = installed_collections[0]
     written = scratch_dir("ee-introspect") / "requirements.txt"
     run([tool("ansible-builder"), "introspect", "--write-pip", written, root], env=tool_env(root))
     return written
@@ -43,7 +43,7 @@ def requirement_lines(path):
 
 
 def test_metadata_points_at_the_requirements_file(installed_collections):
-    _, collection_dir = installed_collections
+    collection_dir = installed_collections[1]
     meta = yaml.safe_load((collection_dir / "meta" / "execution-environment.yml").read_text(encoding="utf-8"))
     assert meta["version"] == 3
     for kind, relative in meta["dependencies"].items():
@@ -52,7 +52,7 @@ def test_metadata_points_at_the_requirements_file(installed_collections):
 
 
 def test_ansible_builder_finds_exactly_the_declared_requirements(installed_collections, introspected_requirements):
-    _, collection_dir = installed_collections
+    collection_dir = installed_collections[1]
     declared = requirement_lines(collection_dir / "requirements.txt")
     assert declared, "requirements.txt declares nothing"
     assert requirement_lines(introspected_requirements) == declared
@@ -105,7 +105,7 @@ def assert_modules_ran(litellm_server, frozen):
 
 def test_modules_need_and_run_with_exactly_the_declared_requirements(
         installed_collections, introspected_requirements, server_env, litellm_server):
-    root, _ = installed_collections
+    root = installed_collections[0]
     python = make_venv(scratch_dir("ee-venv-newest") / "venv", ANSIBLE_CORE)
     proc = run_modules(python, root, server_env, check=False)
     assert proc.returncode != 0, "the modules ran without their declared requirements: what are they for?"
@@ -119,7 +119,7 @@ def test_modules_need_and_run_with_exactly_the_declared_requirements(
 
 def test_modules_run_with_the_oldest_allowed_requirements(
         installed_collections, introspected_requirements, server_env, litellm_server):
-    root, _ = installed_collections
+    root = installed_collections[0]
     work = scratch_dir("ee-venv-oldest")
     constraints = oldest_allowed_constraints(introspected_requirements, work / "oldest.txt")
     python = make_venv(work / "venv", ANSIBLE_CORE, "-r", introspected_requirements, "-c", constraints)

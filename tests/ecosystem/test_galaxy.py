@@ -53,7 +53,7 @@ LEFTOVER_PATTERNS = (
 def test_tarball_holds_what_users_need(tarball_members, installed_collections):
     missing = [m for m in REQUIRED_MEMBERS if m not in tarball_members]
     assert not missing, f"the built collection lacks {missing}"
-    _, collection_dir = installed_collections
+    collection_dir = installed_collections[1]
     for module in module_names(REPO_ROOT):
         assert f"plugins/modules/{module}.py" in tarball_members
     assert module_names(collection_dir) == module_names(REPO_ROOT)
@@ -70,7 +70,7 @@ def test_tarball_holds_no_development_leftovers(tarball_members):
 
 
 def test_tarball_manifest_matches_galaxy_yml(installed_collections):
-    _, collection_dir = installed_collections
+    collection_dir = installed_collections[1]
     info = json.loads((collection_dir / "MANIFEST.json").read_text(encoding="utf-8"))["collection_info"]
     for field in ("namespace", "name", "version", "license", "repository", "documentation", "issues"):
         assert info[field] == GALAXY[field], field
@@ -106,4 +106,3 @@ def test_galaxy_importer_accepts_the_tarball(collection_tarball):
     result = json.loads((work / "importer_result.json").read_text(encoding="utf-8"))
     imported = sorted(c["name"] for c in result["contents"] if c["content_type"] == "module")
     assert imported == module_names(REPO_ROOT)
-

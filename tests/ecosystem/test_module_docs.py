@@ -29,21 +29,21 @@ TASK_BLOCKS = ("block", "rescue", "always")
 @pytest.fixture(scope="module")
 def module_docs(installed_collections):
     """ansible-doc --json of every module of the installed collection, by short name."""
-    root, _ = installed_collections
+    root = installed_collections[0]
     proc = run([tool("ansible-doc"), "--json", *(f"{COLLECTION}.{m}" for m in MODULES)], env=tool_env(root))
     docs = json.loads(proc.stdout)
     return {name.rsplit(".", 1)[1]: doc for name, doc in docs.items()}
 
 
 def test_ansible_doc_lists_every_module(installed_collections):
-    root, _ = installed_collections
+    root = installed_collections[0]
     proc = run([tool("ansible-doc"), "--list", "--json", COLLECTION], env=tool_env(root))
     assert sorted(json.loads(proc.stdout)) == [f"{COLLECTION}.{m}" for m in MODULES]
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_ansible_doc_renders(module, installed_collections, module_docs):
-    root, _ = installed_collections
+    root = installed_collections[0]
     proc = run([tool("ansible-doc"), f"{COLLECTION}.{module}"], env=tool_env(root))
     assert "WARNING" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr
     text = proc.stdout
@@ -90,7 +90,7 @@ def test_examples_are_tasks_using_the_module(module, module_docs):
 @pytest.mark.parametrize("module", MODULES)
 def test_examples_run_against_the_local_server(module, module_docs, installed_collections, server_env,
                                                litellm_server):
-    root, _ = installed_collections
+    root = installed_collections[0]
     tasks = [adapt_task(t, server_env) for t in yaml.safe_load(module_docs[module]["examples"])]
     play = {
         "name": f"EXAMPLES of {COLLECTION}.{module}",

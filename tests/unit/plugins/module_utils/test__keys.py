@@ -83,8 +83,8 @@ def test_same_normalises(name, desired, current, expected):
 
 
 def test_unchanged_key_plans_no_request(reconciler):
-    plan = reconciler.plan('team-a', 'present', params(models=['gpt-4o-mini', 'gpt-4o'], max_budget=10,
-                                                        metadata={'owner': 'alice'}, tags=['prod']), stored_key())
+    declared = params(models=['gpt-4o-mini', 'gpt-4o'], max_budget=10, metadata={'owner': 'alice'}, tags=['prod'])
+    plan = reconciler.plan('team-a', 'present', declared, stored_key())
     assert plan.action == 'unchanged'
     assert plan.request is None
     assert not plan.changed

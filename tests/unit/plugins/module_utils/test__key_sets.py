@@ -1,0 +1,202 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) llmops.litellm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The key-set engine (_key_sets): validation of declared keys, paged scope reads, batched deletes.
+
+Against the local key server over real HTTP; its counter says how many requests each step sent.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.llmops.litellm.plugins.module_utils._client import (
+    SAFE_TO_REPEAT,
+    LiteLLMClient,
+    ServerError,
+)
+from ansible_collections.llmops.litellm.plugins.module_utils._key_sets import (
+    DELETE_BATCH,
+    read_scope,
+    run_key_set_task,
+    validate_key_specs,
+)
+from ansible_collections.llmops.litellm.plugins.module_utils._keys import InvalidOption, KeyReconciler
+
+
+def task_params(**options):
+    params = {'keys': [], 'chosen_keys': None, 'team_id': None, 'user_id': None, 'alias_prefix': None,
+              'exclusive': False, 'page_size': 100}
+    params.update(options)
+    return params
+
+
+def request_counts(server):
+    return dict((name, count) for name, count in server.counts()['counts'].items() if ' /key/' in name)
+
+
+@pytest.fixture
+def client(litellm_server):
+    return LiteLLMClient(litellm_server.url, api_key=litellm_server.master_key, retries=0)
+
+
+@pytest.fixture
+def make_keys(client, litellm_server):
+    """Create keys over HTTP (POST /key/generate), then zero the counters."""
+
+    def make(aliases, **settings):
+        for alias in aliases:
+            body = {'key_alias': alias}
+            body.update(settings)
+            client.generate_key(body)
+        litellm_server.reset(data=False)
+
+    return make
+
+
+class RefusingDeletes(LiteLLMClient):
+    """A client whose proxy fails (HTTP 500) every multi-key delete and the single deletes of ``refused``."""
+
+    def __init__(self, *args, **kwargs):
+        self.refused = set(kwargs.pop('refused', ()))
+        super(RefusingDeletes, self).__init__(*args, **kwargs)
+
+    def send(self, request, policy=SAFE_TO_REPEAT):
+        keys = (request.json or {}).get('keys') if request.url.endswith('/key/delete') else None
+        if keys and (len(keys) > 1 or keys[0] in self.refused):
+            raise ServerError('the proxy failed (HTTP 500) for POST /key/delete: simulated', status=500)
+        return super(RefusingDeletes, self).send(request, policy=policy)
+
+
+# -- validation ----------------------------------------------------------------------------------------------
+
+def test_declared_keys_take_the_scope_and_defaults():
+    specs = validate_key_specs([{'key_alias': 'a'}, {'key_alias': 'b', 'team_id': 't', 'state': 'absent'}],
+                               {'team_id': 't', 'user_id': 'u', 'alias_prefix': None}, {})
+
+    assert [(s['key_alias'], s['state'], s['team_id'], s['user_id']) for s in specs] == [
+        ('a', 'present', 't', 'u'), ('b', 'absent', 't', 'u')]
+    assert specs[0]['key'] is None
+
+
+def test_chosen_keys_reach_their_spec_only():
+    specs = validate_key_specs([{'key_alias': 'a'}, {'key_alias': 'b'}], {}, {'b': 'sk-chosen-secret-0001'})
+
+    assert [s['key'] for s in specs] == [None, 'sk-chosen-secret-0001']
+
+
+@pytest.mark.parametrize('items, scope, option, words', [
+    pytest.param(['a'], {}, 'keys[0]', 'dictionary', id='not-a-dict'),
+    pytest.param([{'key_alias': 'a'}, {'key_alias': ' b'}], {}, 'keys[1].key_alias', 'white space', id='bad-alias'),
+    pytest.param([{'key_alias': 'a'}, {'key_alias': 'a'}], {}, 'keys[1]', 'declared twice', id='twice'),
+    pytest.param([{'key_alias': 'x-a'}], {'alias_prefix': 'ws-'}, 'keys[0]', 'outside', id='prefix'),
+    pytest.param([{'key_alias': 'a', 'user_id': 'v'}], {'user_id': 'u'}, 'keys[0].user_id', 'scoped', id='user'),
+    pytest.param([{'key_alias': 'a', 'duration': '3 days'}], {}, 'keys[0].duration', 'unit', id='duration'),
+])
+def test_invalid_declarations_name_the_item(items, scope, option, words):
+    with pytest.raises(InvalidOption) as caught:
+        validate_key_specs(items, scope, {})
+
+    assert caught.value.option == option
+    assert words in str(caught.value)
+
+
+def test_nothing_is_sent_when_a_declaration_is_invalid(client, litellm_server):
+    with pytest.raises(InvalidOption):
+        run_key_set_task(KeyReconciler(client), task_params(team_id='t', keys=[{'key_alias': 'a'}, {'key_alias': 'a'}]))
+
+    assert litellm_server.counts()['total'] == 0
+
+
+# -- reading the scope ---------------------------------------------------------------------------------------
+
+def test_scope_is_read_in_pages(client, make_keys, litellm_server):
+    make_keys(['t-%02d' % i for i in range(25)], team_id='t')
+    make_keys(['u-%02d' % i for i in range(5)], team_id='u')
+
+    found = read_scope(client, {'team_id': 't'}, page_size=10)
+
+    assert sorted(found) == ['t-%02d' % i for i in range(25)]
+    assert request_counts(litellm_server) == {'GET /key/list': 3}
+
+
+def test_alias_prefix_scope_reads_every_key_and_keeps_the_prefix(client, make_keys, litellm_server):
+    # LiteLLM's /key/list has no prefix filter: the whole proxy is read, the prefix applied here.
+    make_keys(['ws-1', 'ws-2', 'ws', 'other'])
+    client.generate_key({})  # a key without an alias
+    litellm_server.reset(data=False)
+
+    found = read_scope(client, {'alias_prefix': 'ws-'})
+
+    assert sorted(found) == ['ws-1', 'ws-2']
+    assert request_counts(litellm_server) == {'GET /key/list': 1}
+
+
+# -- writing -------------------------------------------------------------------------------------------------
+
+def test_deletes_go_in_batches_of_a_hundred(client, make_keys, litellm_server):
+    count = 2 * DELETE_BATCH + 50
+    make_keys(['del-%03d' % i for i in range(count)], team_id='t')
+
+    result, failed = run_key_set_task(KeyReconciler(client), task_params(team_id='t', exclusive=True))
+
+    assert failed == 0
+    assert result['summary'] == {'delete': count}
+    assert request_counts(litellm_server) == {'GET /key/list': 3, 'POST /key/delete': 3}
+    assert client.list_keys(team_id='t')['total_count'] == 0
+
+
+def test_a_failed_batch_is_retried_key_by_key_and_names_the_failure(litellm_server, make_keys):
+    make_keys(['bad-1', 'ok-1', 'ok-2'], team_id='t')
+    client = RefusingDeletes(litellm_server.url, api_key=litellm_server.master_key, retries=0)
+    refused_token = next(iter(read_scope(client, {'team_id': 't'})['bad-1']))['token']
+    client.refused.add(refused_token)
+    litellm_server.reset(data=False)
+
+    result, failed = run_key_set_task(KeyReconciler(client), task_params(team_id='t', exclusive=True))
+
+    assert failed == 1
+    outcomes = dict((o['key_alias'], o) for o in result['results'])
+    assert outcomes['bad-1']['failed'] is True and 'simulated' in outcomes['bad-1']['msg']
+    assert [outcomes[a]['action'] for a in ('ok-1', 'ok-2')] == ['delete', 'delete']
+    assert not outcomes['ok-1'].get('failed') and not outcomes['ok-2'].get('failed')
+    # The refused requests never reached the server; the two single deletes did.
+    assert request_counts(litellm_server) == {'GET /key/list': 1, 'POST /key/delete': 2}
+    assert sorted(read_scope(client, {'team_id': 't'})) == ['bad-1']
+    assert sorted(result['diff']['after']) == ['ok-1', 'ok-2']
+
+
+def test_keys_already_gone_count_as_deleted(client, make_keys, litellm_server):
+    make_keys(['gone-1', 'gone-2'], team_id='t')
+    reconciler = KeyReconciler(client)
+    plans = [reconciler.plan(alias, 'absent', {}, records[0])
+             for alias, records in sorted(read_scope(client, {'team_id': 't'}).items())]
+    client.delete_keys(key_aliases=['gone-1', 'gone-2'])  # someone else deletes them first
+    litellm_server.reset(data=False)
+
+    from ansible_collections.llmops.litellm.plugins.module_utils._key_sets import _delete_all
+    outcomes = _delete_all(reconciler, plans, {'before': {}, 'after': {}})
+
+    assert [(o['key_alias'], o['action'], o.get('failed')) for o in outcomes] == [
+        ('gone-1', 'delete', None), ('gone-2', 'delete', None)]
+    assert request_counts(litellm_server) == {'POST /key/delete': 1}
+
+
+def test_check_mode_records_every_write_unsent(make_keys, litellm_server):
+    make_keys(['keep', 'change', 'drop'], team_id='t', max_budget=1.0)
+    params = task_params(team_id='t', exclusive=True, keys=[
+        {'key_alias': 'keep', 'max_budget': 1.0}, {'key_alias': 'change', 'max_budget': 2.0}, {'key_alias': 'add'}])
+    client = LiteLLMClient(litellm_server.url, api_key=litellm_server.master_key)
+
+    result, failed = run_key_set_task(KeyReconciler(client, check_mode=True), params)
+
+    assert failed == 0
+    assert result['summary'] == {'unchanged': 1, 'update': 1, 'create': 1, 'delete': 1}
+    assert result['secrets'] == {}
+    assert [(r['method'], r['sent']) for r in result['requests']] == [
+        ('GET', True), ('POST', False), ('POST', False), ('POST', False)]
+    assert request_counts(litellm_server) == {'GET /key/list': 1}
