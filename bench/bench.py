@@ -8,6 +8,7 @@
     bench/run.sh                       # N = 100 and 1000, litellm_key_info over 10 000 keys (long: about an hour)
     bench/run.sh --sizes 100 --info-keys 1000
     bench/run.sh --smoke --output-dir /tmp/x   # N = 5: proves the script works (used by bench/tests)
+    bench/run.sh --sizes 100 --label ansible-2.16 --ansible-bin-dir .venv-ansible-2.16/bin   # a partial run
 
 For each N and each phase (create, no-change re-run, update 10 %, delete) it runs
 
@@ -24,7 +25,8 @@ Floors measured with the collection's client in a plain Python loop (no Ansible)
 (N requests), the scope read in pages (ceil(N/100) requests), and litellm_keys' engine run in-process.
 
 The table goes to stdout; the JSON to bench/results/<UTC timestamp>.json and bench/results/latest.json
-(or --output-dir). The machine (CPUs, CPU model, RAM, load, Python, ansible-core) is recorded with it.
+(or --output-dir; a --label run writes <UTC timestamp>-<label>.json and leaves latest.json alone). The
+machine (CPUs, CPU model, RAM, load, Python, ansible-core) is recorded with it.
 """
 
 from __future__ import annotations

@@ -37,4 +37,4 @@ def test_smoke_run_measures_every_variant_and_writes_json(tmp_path):
     assert set(f['floor'] for f in result['floors']) >= {'per-key reads (N GETs)', 'scope reads (pages of 100)'}
     for field in ('nproc', 'cpu_model', 'ram_gib', 'python', 'ansible_core'):
         assert result['machine'][field]
-    assert 'litellm_keys' in finished.stdout and 'Targets:' in finished.stdout
+    assert 'litellm_keys' in finished.stdout and '\nTargets' in finished.stdout
