@@ -373,8 +373,8 @@ class Bench:
         measured['requests'] = self.server.key_requests()
         tasks = json.loads(_read(timer_file) or '[]')
         measured['task_s'] = round(tasks[0]['seconds'], 3) if tasks else None
-        # Entries in the task's result: loop items, litellm_keys outcomes, or litellm_key_info's keys.
-        measured['handled'] = max(tasks[0]['results'], tasks[0]['keys']) if tasks else None
+        # Entries in the task's result: loop items, litellm_keys outcomes, or litellm_key_info's virtual_keys.
+        measured['handled'] = max(tasks[0]['results'], tasks[0]['virtual_keys']) if tasks else None
         measured['log'] = log_path
         os.unlink(vars_file)  # it holds the master key of this throw-away server
         if measured['rc'] != 0:

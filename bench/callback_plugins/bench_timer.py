@@ -18,9 +18,9 @@ name: bench_timer
 type: aggregate
 short_description: Record task durations for the llmops.litellm benchmark
 description:
-  - Writes a JSON list of {name, seconds, status, results, keys} to the file named by the BENCH_TIMER_FILE
-    environment variable; results and keys count the entries of those lists in the task's result (loop items or
-    litellm_keys outcomes; litellm_key_info's keys), so the benchmark can check every key was handled.
+  - Writes a JSON list of {name, seconds, status, results, virtual_keys} to the file named by the BENCH_TIMER_FILE
+    environment variable; results and virtual_keys count the entries of those lists in the task's result (loop items or
+    litellm_keys outcomes; litellm_key_info's virtual_keys), so the benchmark can check every key was handled.
 requirements:
   - enable in configuration
 '''
@@ -50,7 +50,7 @@ class CallbackModule(CallbackBase):
         ended = time.monotonic()
         name, started = self._started.pop(result._task._uuid, (result._task.get_name(), None))
         if started is not None:
-            counts = dict((field, len(result._result.get(field) or ())) for field in ('results', 'keys'))
+            counts = dict((field, len(result._result.get(field) or ())) for field in ('results', 'virtual_keys'))
             self._tasks.append(dict(counts, name=name, seconds=ended - started, status=status))
 
     def v2_runner_on_ok(self, result):

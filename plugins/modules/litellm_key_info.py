@@ -81,8 +81,7 @@ EXAMPLES = r'''
 - name: Show which keys are near their budget
   ansible.builtin.debug:
     msg: "{{ item.key_alias }} has spent {{ item.spend }} of {{ item.max_budget }}"
-  # team_keys['keys'], not team_keys.keys: in Jinja the latter is the dictionary's keys() method.
-  loop: "{{ team_keys['keys'] | selectattr('max_budget') | list }}"
+  loop: "{{ team_keys.virtual_keys | selectattr('max_budget') | list }}"
   loop_control:
     label: "{{ item.key_alias }}"
 
@@ -96,10 +95,9 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-keys:
+virtual_keys:
   description:
     - The matching keys, in the proxy's order, each without its secret.
-    - In templates write C(result['keys']); C(result.keys) is the dictionary's C(keys) method.
     - Each has the settings options of M(llmops.litellm.litellm_key) (C(models), C(max_budget), C(metadata), ...)
       and the server-managed facts C(token), C(key_name), C(spend), C(expires), C(created_at), C(updated_at),
       C(created_by), C(updated_by), C(budget_reset_at), C(last_active) and C(key_type).
@@ -156,7 +154,7 @@ def main():
         organization_id=module.params['organization_id'],
     )
     keys = call_or_fail(module, client, list_described_keys, client, filters, module.params['page_size'])
-    module.exit_json(changed=False, keys=keys, requests=client.history)
+    module.exit_json(changed=False, virtual_keys=keys, requests=client.history)
 
 
 if __name__ == '__main__':

@@ -230,7 +230,7 @@ def test_fault_leaves_the_server_consistent(operation, fault, persistence, outco
     else:
         assert litellm_server.counts()['writes'] == writes_before, 'a read wrote'
         if expected_result == 'ok':
-            assert sorted(k['key_alias'] for k in result['keys']) == ['%s-%d' % (alias, n) for n in range(3)]
+            assert sorted(k['key_alias'] for k in result['virtual_keys']) == ['%s-%d' % (alias, n) for n in range(3)]
 
 
 def _generated_secrets(proxy):

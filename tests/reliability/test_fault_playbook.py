@@ -65,7 +65,7 @@ def test_faults_through_ansible_playbook(fault_proxy, litellm_server, playbook_r
     lost = run.result('create, answer lost')['msg']
     assert 'lost' in lost and 'regenerate' in lost and 'key option' in lost
     assert run.result('create with a chosen key, answer lost')['token'] == hash_key(CHOSEN)
-    assert [k['key_alias'] for k in run.result('list through rate limits')['keys']] == ['pb-main']
+    assert [k['key_alias'] for k in run.result('list through rate limits')['virtual_keys']] == ['pb-main']
     assert 'HTTP 200' in run.result('list answered by a login page')['msg']
     assert 'HTTP 500' in run.result('delete refused by a 500')['msg']
 

@@ -128,7 +128,7 @@ def test_ca_path_trusts_the_private_ca(run_module, https_server, pki):
     assert result['changed'] and result['action'] == 'create', result.get('msg')
     listed = run_module(litellm_key_info, dict(api_url=https_server.url, api_key=https_server.master_key,
                                                ca_path=pki['ca'], key_alias='tls-key'))
-    assert [k['key_alias'] for k in listed['keys']] == ['tls-key']
+    assert [k['key_alias'] for k in listed['virtual_keys']] == ['tls-key']
 
 
 def test_ca_path_of_another_ca_is_refused(run_module, https_server, pki):

@@ -39,7 +39,7 @@ def test_default_page_size_reads_ceil_n_over_100(run_module, seed_keys, key_requ
 
     assert key_requests() == {'reads': expected_requests, 'writes': 0,
                               'by_endpoint': {'GET /key/list': expected_requests}}
-    assert sorted(k['key_alias'] for k in result['keys']) == sorted(r['key_alias'] for r in seeded)
+    assert sorted(k['key_alias'] for k in result['virtual_keys']) == sorted(r['key_alias'] for r in seeded)
     assert result['changed'] is False
 
 
@@ -49,8 +49,8 @@ def test_page_size_option_sets_the_number_of_reads(run_module, seed_keys, key_re
     result = run_module(litellm_key_info, page_size=25)
 
     assert key_requests()['by_endpoint'] == {'GET /key/list': 3}
-    assert len(result['keys']) == 60
-    assert len(set(k['token'] for k in result['keys'])) == 60
+    assert len(result['virtual_keys']) == 60
+    assert len(set(k['token'] for k in result['virtual_keys'])) == 60
 
 
 def test_filter_reads_only_the_matching_pages(run_module, seed_keys, key_requests):
@@ -59,8 +59,8 @@ def test_filter_reads_only_the_matching_pages(run_module, seed_keys, key_request
     result = run_module(litellm_key_info, team_id='small-team')
 
     assert key_requests()['by_endpoint'] == {'GET /key/list': 1}
-    assert set(k['team_id'] for k in result['keys']) == {'small-team'}
-    assert len(result['keys']) == 30
+    assert set(k['team_id'] for k in result['virtual_keys']) == {'small-team'}
+    assert len(result['virtual_keys']) == 30
 
 
 def test_alias_filter_is_one_request(run_module, seed_keys, key_requests):
@@ -69,7 +69,7 @@ def test_alias_filter_is_one_request(run_module, seed_keys, key_requests):
     result = run_module(litellm_key_info, key_alias='info-0042')
 
     assert key_requests()['by_endpoint'] == {'GET /key/list': 1}
-    assert [k['key_alias'] for k in result['keys']] == ['info-0042']
+    assert [k['key_alias'] for k in result['virtual_keys']] == ['info-0042']
 
 
 def test_listing_never_returns_a_secret(run_module, seed_keys):
@@ -80,4 +80,4 @@ def test_listing_never_returns_a_secret(run_module, seed_keys):
     text = json.dumps(result.result)
     assert not any(row['key'] in text for row in seeded)
     assert not SECRET_SHAPE.search(text)
-    assert all(not k.get('key') for k in result['keys'])
+    assert all(not k.get('key') for k in result['virtual_keys'])

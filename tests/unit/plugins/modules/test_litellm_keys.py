@@ -34,7 +34,7 @@ def declared(count, prefix='set', **settings):
 
 def aliases_on_server(run_module, **filters):
     listed = run_module(litellm_key_info, **filters)
-    return sorted(k['key_alias'] for k in listed['keys'])
+    return sorted(k['key_alias'] for k in listed['virtual_keys'])
 
 
 def actions(result):
@@ -86,7 +86,7 @@ def test_updated_keys_hold_the_new_settings(run_module):
 
     changed = dict((alias, action) for alias, action in actions(updated).items() if action != 'unchanged')
     assert changed == {'set-0003': 'update', 'set-0007': 'update'}
-    stored = dict((k['key_alias'], k) for k in run_module(litellm_key_info, team_id=TEAM)['keys'])
+    stored = dict((k['key_alias'], k) for k in run_module(litellm_key_info, team_id=TEAM)['virtual_keys'])
     assert stored['set-0003']['max_budget'] == 33.0
     assert stored['set-0007']['models'] == ['gpt-4o']
     assert run_module(litellm_keys, team_id=TEAM, keys=keys)['changed'] is False
