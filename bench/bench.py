@@ -475,7 +475,6 @@ class Bench:
 
     def measure_floors(self, n, keys):
         from ansible_collections.llmops.litellm.plugins.module_utils._key_sets import run_key_set_task
-        from ansible_collections.llmops.litellm.plugins.module_utils._keys import KeyReconciler
 
         def per_key_reads():
             client = self._client()
@@ -488,8 +487,8 @@ class Bench:
         def engine():
             params = {'keys': keys, 'team_id': TEAM, 'user_id': None, 'alias_prefix': None, 'exclusive': False,
                       'chosen_keys': None, 'page_size': PAGE}
-            result, failed = run_key_set_task(KeyReconciler(self._client()), params)
-            if failed or result['changed']:
+            result = run_key_set_task(self._client(), params, False)
+            if result.get('failed') or result['changed']:
                 raise RuntimeError('the in-process engine run was expected to change nothing')
 
         self._timed('per-key reads (N GETs)', n, per_key_reads)

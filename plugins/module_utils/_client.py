@@ -3,10 +3,11 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""HTTP client for the LiteLLM proxy's key management endpoints.
+"""HTTP client for the LiteLLM proxy's management endpoints (keys, teams, users, budgets).
 
-Every endpoint method can return the *unsent* ``requests.Request`` (``return_request=True``) instead of
-sending it. Check mode is built on that: the modules plan their writes as unsent requests and show them.
+Every endpoint method can return the *unsent* request (``return_request=True``) instead of sending it. Check
+mode is built on that: the modules plan their writes as unsent requests and show them. An unsent request
+carries its retry policy and whether it writes, so whoever sends it later needs to know nothing more.
 
 This module is private to the collection (leading underscore): its API may change between releases.
 """
@@ -15,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ast
 import email.utils
 import hashlib
 import json
@@ -22,6 +24,16 @@ import random
 import re
 import time
 import traceback
+
+from ansible_collections.llmops.litellm.plugins.module_utils._errors import (
+    AuthenticationError,
+    ConnectionFailed,
+    EnterpriseFeatureRequired,
+    InvalidResponse,
+    NotFoundError,
+    RequestRejected,
+    ServerError,
+)
 
 try:
     import requests
@@ -42,7 +54,7 @@ REDACTED = '********'
 _SECRET_PATTERN = re.compile(r'sk-[A-Za-z0-9_\-]{6,}')
 
 # Body fields that carry a secret value; hashes (64 hex characters) are not secrets and stay visible.
-_SECRET_BODY_FIELDS = ('key', 'new_key', 'new_master_key')
+_SECRET_BODY_FIELDS = ('key', 'new_key', 'new_master_key', 'password')
 
 # Status codes after which a request is worth sending again.
 _RETRY_STATUSES = frozenset((429, 502, 503, 504))
@@ -99,59 +111,6 @@ class Redactor:
         return value
 
 
-class LiteLLMError(Exception):
-    """A failed call to the proxy. ``str()`` is safe to show: secrets are already masked."""
-
-    def __init__(self, message, status=None, error_type=None, param=None, method=None, url=None, ambiguous=False):
-        super(LiteLLMError, self).__init__(message)
-        self.message = message
-        self.status = status
-        self.error_type = error_type
-        self.param = param
-        self.method = method
-        self.url = url
-        # True when the request may have been acted on although no answer arrived.
-        self.ambiguous = ambiguous
-
-    @property
-    def enterprise_feature(self):
-        text = (self.message or '').lower()
-        return 'enterprise' in text or 'premium' in text
-
-    def to_dict(self):
-        return {
-            'status': self.status,
-            'type': self.error_type,
-            'param': self.param,
-            'method': self.method,
-            'url': self.url,
-        }
-
-
-class AuthenticationError(LiteLLMError):
-    """401/403: the API key is wrong, or it may not do this."""
-
-
-class NotFoundError(LiteLLMError):
-    """404."""
-
-
-class RequestRejected(LiteLLMError):
-    """400/422 and other 4xx: the proxy refused the request as sent."""
-
-
-class ServerError(LiteLLMError):
-    """5xx."""
-
-
-class ConnectionFailed(LiteLLMError):
-    """No usable HTTP answer: refused, reset, timed out, TLS failure."""
-
-
-class InvalidResponse(LiteLLMError):
-    """An answer that is not the JSON the endpoint promises."""
-
-
 def describe_request(request, redactor=None, sent=True):
     """A JSON-serialisable view of a ``requests.Request``: what it does, with secrets masked."""
     redactor = redactor or Redactor()
@@ -177,6 +136,17 @@ def describe_request(request, redactor=None, sent=True):
         'body': redactor.data(body),
         'sent': sent,
     }
+
+
+if HAS_REQUESTS:
+    class LiteLLMRequest(requests.Request):
+        """A ``requests.Request`` that knows how it may be retried and whether it writes."""
+
+        def __init__(self, method, url, policy, writes, **kwargs):
+            super(LiteLLMRequest, self).__init__(method, url, **kwargs)
+            self.policy = policy
+            # Check mode records writes instead of sending them; a few reads are POSTs (/budget/info).
+            self.writes = writes
 
 
 class LiteLLMClient:
@@ -209,7 +179,7 @@ class LiteLLMClient:
 
     # -- request building ------------------------------------------------------------------------------
 
-    def _build(self, method, path, params=None, body=None):
+    def _build(self, method, path, params=None, body=None, policy=SAFE_TO_REPEAT, writes=None):
         # Headers live on the request (not only on the session) so an unsent request is complete.
         headers = dict(self.session.headers)
         if body is not None:
@@ -218,12 +188,20 @@ class LiteLLMClient:
         for name, value in query.items():
             if isinstance(value, bool):
                 query[name] = 'true' if value else 'false'
-        return requests.Request(method, self.api_url + path, headers=headers, params=query, json=body)
+        writes = method != 'GET' if writes is None else writes
+        return LiteLLMRequest(method, self.api_url + path, policy, writes, headers=headers, params=query, json=body)
 
-    def _call(self, request, return_request, policy):
+    def _call(self, return_request, method, path, params=None, body=None, policy=SAFE_TO_REPEAT, writes=None):
+        request = self._build(method, path, params=params, body=body, policy=policy, writes=writes)
         if return_request:
             return request
-        return self.send(request, policy=policy)
+        return self.send(request)
+
+    # Policies: reads, and writes whose repetition ends in the same state (an update that sets the same
+    # values again, a delete), are SAFE_TO_REPEAT; writes that would act twice (a second key or team, a
+    # second rotation) are NOT_SAFE_TO_REPEAT.
+
+    # -- keys ------------------------------------------------------------------------------------------
 
     def list_keys(self, page=None, size=None, key_alias=None, key_hash=None, team_id=None, user_id=None,
                   organization_id=None, return_full_object=True, return_request=False):
@@ -231,19 +209,21 @@ class LiteLLMClient:
             'page': page, 'size': size, 'key_alias': key_alias, 'key_hash': key_hash, 'team_id': team_id,
             'user_id': user_id, 'organization_id': organization_id, 'return_full_object': return_full_object,
         }
-        return self._call(self._build('GET', '/key/list', params=params), return_request, SAFE_TO_REPEAT)
+        return self._call(return_request, 'GET', '/key/list', params=params)
 
     def key_info(self, key, return_request=False):
         # Always by hash: a secret must never travel in a URL (proxies and access logs record URLs).
-        token = key if is_key_hash(key) else hash_key(key)
-        return self._call(self._build('GET', '/key/info', params={'key': token}), return_request, SAFE_TO_REPEAT)
+        return self._call(return_request, 'GET', '/key/info', params={'key': _token(key)})
 
     def generate_key(self, body, return_request=False):
-        return self._call(self._build('POST', '/key/generate', body=body), return_request, NOT_SAFE_TO_REPEAT)
+        return self._call(return_request, 'POST', '/key/generate', body=body, policy=NOT_SAFE_TO_REPEAT)
+
+    def generate_service_account_key(self, body, return_request=False):
+        return self._call(return_request, 'POST', '/key/service-account/generate', body=body,
+                          policy=NOT_SAFE_TO_REPEAT)
 
     def update_key(self, body, return_request=False):
-        # Re-applying the same field values yields the same key: safe to repeat.
-        return self._call(self._build('POST', '/key/update', body=body), return_request, SAFE_TO_REPEAT)
+        return self._call(return_request, 'POST', '/key/update', body=body)
 
     def delete_keys(self, keys=None, key_aliases=None, return_request=False):
         body = {}
@@ -251,32 +231,111 @@ class LiteLLMClient:
             body['keys'] = list(keys)
         if key_aliases is not None:
             body['key_aliases'] = list(key_aliases)
-        return self._call(self._build('POST', '/key/delete', body=body), return_request, SAFE_TO_REPEAT)
+        return self._call(return_request, 'POST', '/key/delete', body=body)
 
     def regenerate_key(self, key, body=None, return_request=False):
-        token = key if is_key_hash(key) else hash_key(key)
-        request = self._build('POST', '/key/%s/regenerate' % token, body=body or {})
-        return self._call(request, return_request, NOT_SAFE_TO_REPEAT)
+        return self._call(return_request, 'POST', '/key/%s/regenerate' % _token(key), body=body or {},
+                          policy=NOT_SAFE_TO_REPEAT)
 
     def block_key(self, key, return_request=False):
-        token = key if is_key_hash(key) else hash_key(key)
-        return self._call(self._build('POST', '/key/block', body={'key': token}), return_request, SAFE_TO_REPEAT)
+        return self._call(return_request, 'POST', '/key/block', body={'key': _token(key)})
 
     def unblock_key(self, key, return_request=False):
-        token = key if is_key_hash(key) else hash_key(key)
-        return self._call(self._build('POST', '/key/unblock', body={'key': token}), return_request, SAFE_TO_REPEAT)
+        return self._call(return_request, 'POST', '/key/unblock', body={'key': _token(key)})
 
     def iter_keys(self, page_size=100, **filters):
         """Yield full key objects matching ``filters``, following pagination to the last page."""
+        return self._iter_pages(lambda page: self.list_keys(page=page, size=page_size, **filters), 'keys')
+
+    # -- teams -----------------------------------------------------------------------------------------
+
+    def new_team(self, body, return_request=False):
+        return self._call(return_request, 'POST', '/team/new', body=body, policy=NOT_SAFE_TO_REPEAT)
+
+    def update_team(self, body, return_request=False):
+        return self._call(return_request, 'POST', '/team/update', body=body)
+
+    def team_info(self, team_id, return_request=False):
+        return self._call(return_request, 'GET', '/team/info', params={'team_id': team_id})
+
+    def list_teams(self, page=None, page_size=None, team_id=None, team_alias=None, user_id=None,
+                   organization_id=None, return_request=False):
+        # /v2/team/list pages and filters; /team/list returns every team in one bare list.
+        params = {'page': page, 'page_size': page_size, 'team_id': team_id, 'team_alias': team_alias,
+                  'user_id': user_id, 'organization_id': organization_id}
+        return self._call(return_request, 'GET', '/v2/team/list', params=params)
+
+    def iter_teams(self, page_size=100, **filters):
+        return self._iter_pages(lambda page: self.list_teams(page=page, page_size=page_size, **filters), 'teams')
+
+    def delete_teams(self, team_ids, return_request=False):
+        return self._call(return_request, 'POST', '/team/delete', body={'team_ids': list(team_ids)})
+
+    def add_team_members(self, team_id, members, return_request=False):
+        # Adding a member twice is refused the second time: not safe to repeat blindly.
+        return self._call(return_request, 'POST', '/team/member_add',
+                          body={'team_id': team_id, 'member': list(members)}, policy=NOT_SAFE_TO_REPEAT)
+
+    def update_team_member(self, team_id, user_id, role, return_request=False):
+        return self._call(return_request, 'POST', '/team/member_update',
+                          body={'team_id': team_id, 'user_id': user_id, 'role': role})
+
+    def delete_team_member(self, team_id, user_id, return_request=False):
+        return self._call(return_request, 'POST', '/team/member_delete', body={'team_id': team_id, 'user_id': user_id})
+
+    # -- users -----------------------------------------------------------------------------------------
+
+    def new_user(self, body, return_request=False):
+        return self._call(return_request, 'POST', '/user/new', body=body, policy=NOT_SAFE_TO_REPEAT)
+
+    def update_user(self, body, return_request=False):
+        return self._call(return_request, 'POST', '/user/update', body=body)
+
+    def user_info(self, user_id, return_request=False):
+        return self._call(return_request, 'GET', '/user/info', params={'user_id': user_id})
+
+    def list_users(self, page=None, page_size=None, user_ids=None, role=None, team=None, return_request=False):
+        params = {'page': page, 'page_size': page_size, 'role': role, 'team': team,
+                  'user_ids': ','.join(user_ids) if user_ids else None}
+        return self._call(return_request, 'GET', '/user/list', params=params)
+
+    def iter_users(self, page_size=100, **filters):
+        return self._iter_pages(lambda page: self.list_users(page=page, page_size=page_size, **filters), 'users')
+
+    def delete_users(self, user_ids, return_request=False):
+        return self._call(return_request, 'POST', '/user/delete', body={'user_ids': list(user_ids)})
+
+    # -- budgets ---------------------------------------------------------------------------------------
+
+    def new_budget(self, body, return_request=False):
+        return self._call(return_request, 'POST', '/budget/new', body=body, policy=NOT_SAFE_TO_REPEAT)
+
+    def update_budget(self, body, return_request=False):
+        return self._call(return_request, 'POST', '/budget/update', body=body)
+
+    def budget_info(self, budget_ids, return_request=False):
+        return self._call(return_request, 'POST', '/budget/info', body={'budgets': list(budget_ids)}, writes=False)
+
+    def list_budgets(self, return_request=False):
+        return self._call(return_request, 'GET', '/budget/list')
+
+    def delete_budget(self, budget_id, return_request=False):
+        return self._call(return_request, 'POST', '/budget/delete', body={'id': budget_id})
+
+    # -- paging ----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _iter_pages(read_page, field):
+        """Yield the objects of every page: ``read_page(n)`` answers ``{field: [...], 'total_pages': n}``."""
         page = 1
         while True:
-            answer = self.list_keys(page=page, size=page_size, **filters)
-            keys = answer.get('keys') or []
-            for item in keys:
+            answer = read_page(page)
+            items = answer.get(field) or []
+            for item in items:
                 if isinstance(item, dict):
                     yield item
             total_pages = answer.get('total_pages') or 0
-            if page >= total_pages or not keys:
+            if page >= total_pages or not items:
                 return
             page += 1
 
@@ -288,8 +347,9 @@ class LiteLLMClient:
         self.history.append(description)
         return description
 
-    def send(self, request, policy=SAFE_TO_REPEAT):
-        """Send ``request``, retrying where ``policy`` allows; return the decoded JSON answer."""
+    def send(self, request):
+        """Send ``request``, retrying where its policy allows; return the decoded JSON answer."""
+        policy = getattr(request, 'policy', SAFE_TO_REPEAT)
         self.history.append(describe_request(request, self.redactor, sent=True))
         prepared = self.session.prepare_request(request)
         attempt = 0
@@ -392,6 +452,13 @@ class LiteLLMClient:
         message = self.redactor.text(message).rstrip().rstrip('.')
         context = dict(status=status, error_type=error_type, param=param, method=request.method, url=url)
         where = '%s %s' % (request.method, url)
+        if status in (400, 403, 500) and _names_enterprise_license(message):
+            # LiteLLM answers 403 for most Enterprise-only settings, 500 for some (a key's model_max_budget, key
+            # rotation) and 400 for others (a budget's model_max_budget): either way the API key is fine and
+            # the proxy's license is what is missing.
+            return EnterpriseFeatureRequired(
+                'the proxy refused %s because it needs a LiteLLM Enterprise license (HTTP %s): %s'
+                % (where, status, message), **context)
         if status in (401, 403):
             return AuthenticationError(
                 'authentication failed / not allowed (HTTP %s) for %s: %s. Check api_key (or '
@@ -399,14 +466,50 @@ class LiteLLMClient:
                 % (status, where, message), **context)
         if status == 404:
             if not litellm_shaped:
-                return NotFoundError(
+                error = NotFoundError(
                     '%s answered HTTP 404 (%s): is api_url the proxy\'s base URL (for example '
                     'https://litellm.example.com, without /key or /v1)?' % (where, message), **context)
+                # No LiteLLM error body: the endpoint is missing, not the object (a wrong api_url path).
+                error.endpoint_missing = True
+                return error
             return NotFoundError('%s: %s' % (where, message), **context)
         if status >= 500:
             return ServerError('the proxy failed (HTTP %s) for %s: %s' % (status, where, message),
                                ambiguous=True, **context)
         return RequestRejected('the proxy rejected %s (HTTP %s): %s' % (where, status, message), **context)
+
+
+def _token(key):
+    """A key's hash: a hash is kept, a secret is hashed (so no secret ends up in a URL)."""
+    return key if is_key_hash(key) else hash_key(key)
+
+
+def _names_enterprise_license(message):
+    text = (message or '').lower()
+    return 'enterprise' in text or 'premium' in text
+
+
+def unwrap_message(message):
+    """LiteLLM's sentence inside the Python reprs it wraps messages in.
+
+    LiteLLM raises ``HTTPException(detail={'error': '...'})`` and then puts ``str(detail)`` into the error
+    message: ``"{'error': \"Team doesn't exist in db. ...\"}"``. The sentence is what users need to read.
+    """
+    for _depth in range(3):
+        text = message.strip() if isinstance(message, str) else message
+        if not (isinstance(text, str) and text.startswith('{') and text.endswith('}')):
+            break
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            break
+        if not isinstance(value, dict):
+            break
+        inner = value.get('error', value.get('message', value.get('detail')))
+        if not isinstance(inner, str):
+            break
+        message = inner
+    return message
 
 
 def _error_fields(payload):
@@ -418,12 +521,12 @@ def _error_fields(payload):
         message = error.get('message')
         if not isinstance(message, str):
             message = json.dumps(message, sort_keys=True)
-        return message, error.get('type'), error.get('param')
+        return unwrap_message(message), error.get('type'), error.get('param')
     if isinstance(error, str):
-        return error, None, None
+        return unwrap_message(error), None, None
     detail = payload.get('detail')
     if isinstance(detail, dict) and 'error' in detail:
-        return str(detail['error']), None, None
+        return unwrap_message(str(detail['error'])), None, None
     if isinstance(detail, list):
         # FastAPI validation errors: name each offending field.
         parts = []

@@ -3,7 +3,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Connection options shared by every module (documented once in doc_fragments/connection.py)."""
+"""Connection options shared by every module (documented once in doc_fragments/connection.py).
+
+Imports nothing of any resource: the client and the neutral errors only.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,16 +15,11 @@ __metaclass__ = type
 import math
 import os
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
-from ansible_collections.llmops.litellm.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    LiteLLMClient,
-    LiteLLMError,
-)
-from ansible_collections.llmops.litellm.plugins.module_utils._keys import InvalidOption
+from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMClient
+from ansible_collections.llmops.litellm.plugins.module_utils._errors import InvalidOption
 
 # Path segments that mean api_url points at an endpoint instead of the proxy's base URL.
 _ENDPOINT_SEGMENTS = ('key', 'v1', 'chat', 'openapi.json', 'docs', 'ui', 'health')
@@ -71,12 +69,9 @@ def validate_connection_options(params):
             raise InvalidOption(option, '%s is not a readable file; give the path of a PEM file' % path)
 
 
-def client_from_module(module):
-    """Validate the connection options and return a client; fails the module on bad input."""
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    call_or_fail(module, None, validate_connection_options, module.params)
-    params = module.params
+def client_from_params(params):
+    """Validate the connection options in ``params`` and return a client (raises InvalidOption)."""
+    validate_connection_options(params)
     return LiteLLMClient(
         api_url=params['api_url'],
         api_key=params['api_key'],
@@ -87,37 +82,3 @@ def client_from_module(module):
         timeout=params['timeout'],
         retries=params['retries'],
     )
-
-
-def call_or_fail(module, client, function, *args):
-    """Return ``function(*args)``; on bad input or a proxy error, fail the module with a clean message.
-
-    fail_json runs outside the except block on purpose: ansible-core before 2.19 attaches the traceback of
-    the exception being handled to the result and prints it at -vvv.
-    """
-    failure = None
-    try:
-        return function(*args)
-    except (InvalidOption, LiteLLMError) as exc:
-        failure = exc
-    if isinstance(failure, InvalidOption):
-        extra = {'requests': client.history} if client is not None else {}
-        module.fail_json(msg=str(failure), option=failure.option, **extra)
-    fail_from_error(module, client, failure)
-
-
-def fail_from_error(module, client, exc, **extra):
-    """Fail the module with a proxy error: a message with secrets masked, the error fields, the requests."""
-    result = dict(extra)
-    if isinstance(exc, LiteLLMError):
-        result['error'] = exc.to_dict()
-        message = exc.message
-        if exc.enterprise_feature and 'Enterprise feature' not in message:
-            message += (' (tags, guardrails, policies, prompts and key rotation are LiteLLM Enterprise features: '
-                        'leave those options out on a proxy without an Enterprise license)')
-    else:
-        message = str(exc)
-    if client is not None:
-        result['requests'] = client.history
-        message = client.redactor.text(message)
-    module.fail_json(msg=message, **result)

@@ -5,59 +5,46 @@
 
 """Reconcile a whole set of keys in one task, with the same engine as one key.
 
-The set's scope is read once (paginated), every declared key is planned by :class:`KeyReconciler`, and
-only the differences are written. Private to the collection.
+The set's scope is read once (paginated), every declared key is planned by the key ``Reconciler``, and only
+the differences are written. Private to the collection.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
-from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMError
-from ansible_collections.llmops.litellm.plugins.module_utils._keys import (
-    InvalidOption,
-    described_after,
-    key_settings_argument_spec,
-    validate_key_alias,
-    validate_settings,
-)
+from ansible_collections.llmops.litellm.plugins.module_utils._errors import InvalidOption, LiteLLMError
+from ansible_collections.llmops.litellm.plugins.module_utils._keys import KEY, key_reconciler
 
 # LiteLLM's /key/delete takes a list; this many per request keeps one failure from hiding many keys.
 DELETE_BATCH = 100
 
 
-def key_spec_argument_spec():
+def key_item_options():
     """Options of one item of ``keys``: litellm_key's settings, less what only makes sense for one key."""
-    spec = key_settings_argument_spec()
+    spec = KEY.argument_spec(exclude=('key',))
     # Caller-chosen secrets come through the no_log option chosen_keys, never inside the (logged) list.
-    spec.pop('key')
     spec['key_alias'] = {'type': 'str', 'required': True, 'no_log': False}
     spec['state'] = {'type': 'str', 'default': 'present', 'choices': ['present', 'absent']}
     return spec
 
 
 def validate_key_specs(items, scope, chosen_keys):
-    """Validate every declared key before anything is sent; return them with defaults applied."""
-    validator = ArgumentSpecValidator(key_spec_argument_spec())
+    """Check every declared key before anything is sent; return them as key task options.
+
+    ``items`` are already parsed against key_item_options() (by AnsibleModule, or the action plugin).
+    """
     specs = []
     seen = set()
     for index, item in enumerate(items):
         where = 'keys[%d]' % index
-        if not isinstance(item, dict):
-            raise InvalidOption(where, 'each item must be a dictionary of litellm_key options')
-        result = validator.validate(item)
-        if result.error_messages:
-            raise InvalidOption(where, '; '.join(result.error_messages))
-        spec = result.validated_parameters
+        spec = dict(item)
         alias = spec['key_alias']
+        spec['key'] = chosen_keys.get(alias)
         try:
-            validate_key_alias(alias)
-            spec['key'] = chosen_keys.get(alias)
-            validate_settings(spec)
+            KEY.validate(spec)
         except InvalidOption as exc:
-            raise InvalidOption('%s.%s' % (where, exc.option), str(exc).split(': ', 1)[-1])
+            raise exc.within(where)
         if alias in seen:
             raise InvalidOption(where, 'key_alias %r is declared twice' % alias)
         seen.add(alias)
@@ -91,14 +78,24 @@ def read_scope(client, scope, page_size=100):
     return by_alias
 
 
-def run_key_set_task(reconciler, params):
-    """One litellm_keys task. Returns (result, failed_count)."""
-    scope = dict((k, params.get(k)) for k in ('team_id', 'user_id', 'alias_prefix'))
-    if params.get('exclusive') and not any(scope.values()):
+def _scope(params):
+    return dict((k, params.get(k)) for k in ('team_id', 'user_id', 'alias_prefix'))
+
+
+def validate_key_set_task(params):
+    if not 1 <= params['page_size'] <= 100:
+        raise InvalidOption('page_size', 'must be between 1 and 100 (LiteLLM serves at most 100 keys per page)')
+    if params.get('exclusive') and not any(_scope(params).values()):
         raise InvalidOption('exclusive', 'needs a scope the set owns: team_id, user_id or alias_prefix; without '
                                          'one it would delete every other key on the proxy')
+    validate_key_specs(params.get('keys') or [], _scope(params), params.get('chosen_keys') or {})
+
+
+def run_key_set_task(client, params, check_mode):
+    """One litellm_keys task. Fails (``failed: true``) at the end if any key failed, with every outcome."""
+    reconciler = key_reconciler(client, check_mode)
+    scope = _scope(params)
     specs = validate_key_specs(params.get('keys') or [], scope, params.get('chosen_keys') or {})
-    client = reconciler.client
     existing = read_scope(client, scope, params.get('page_size') or 100)
 
     outcomes = []
@@ -114,17 +111,17 @@ def run_key_set_task(reconciler, params):
             outcomes.append(_failure(alias, 'present', '%d keys share this alias (tokens: %s); delete the extras'
                                      % (len(records), ', '.join(sorted(r.get('token') or '?' for r in records)))))
             continue
-        plan = reconciler.plan(alias, spec['state'], spec, records[0] if records else None)
+        plan = reconciler.plan(spec, records[0] if records else None)
         if plan.action == 'delete':
             deletions.append(plan)
             continue
-        outcomes.append(_apply_one(reconciler, plan, spec, secrets, diff))
+        outcomes.append(_apply_one(reconciler, plan, secrets, diff))
 
     if params.get('exclusive'):
         # Keys made outside Ansible may have no alias (None); they are in the scope all the same.
         for alias in sorted((a for a in existing if a not in declared), key=lambda a: (a is not None, a or '')):
             for record in existing[alias]:
-                deletions.append(reconciler.plan(alias, 'absent', {}, record))
+                deletions.append(reconciler.plan({'key_alias': alias, 'state': 'absent'}, record))
     outcomes.extend(_delete_all(reconciler, deletions, diff))
 
     failed = [o for o in outcomes if o.get('failed')]
@@ -138,28 +135,34 @@ def run_key_set_task(reconciler, params):
         'secrets': secrets,
         'diff': diff,
         'requests': client.history,
+        'warnings': list(reconciler.warnings),
     }
-    return result, len(failed)
+    if failed:
+        names = ', '.join('%s (%s)' % (o['key_alias'], o['msg']) for o in failed)
+        result.update(failed=True, msg='%d of %d keys failed: %s' % (len(failed), len(outcomes), names))
+    return result
 
 
-def _apply_one(reconciler, plan, spec, secrets, diff):
-    alias = plan.alias
+def _apply_one(reconciler, plan, secrets, diff):
+    alias = plan.label
     outcome = {'key_alias': alias, 'action': plan.action, 'changed': plan.changed,
-               'changed_settings': plan.changed_settings, 'token': plan.token}
+               'changed_settings': plan.changed_settings, 'token': plan.server_id}
     try:
-        answer = reconciler.apply(plan)
-    except LiteLLMError as exc:
-        return _failure(alias, plan.action, exc.message)
+        reconciler.check_references(plan)
+        answers = reconciler.apply(plan)
+    except (InvalidOption, LiteLLMError) as exc:
+        return _failure(alias, plan.action, str(exc))
 
     if plan.changed:
         diff['before'][alias] = plan.diff['before']
         diff['after'][alias] = plan.diff['after']
-    if plan.action == 'create' and answer is not None and answer.get('key') and spec.get('key') is None:
-        secrets[alias] = answer['key']
+    created = answers[0] if plan.action == 'create' and answers else None
+    if created is not None and created.get('key') and plan.params.get('key') is None:
+        secrets[alias] = created['key']
     # Unchanged keys stay out of the result: at 1000 keys their descriptions are most of the output, and
     # litellm_key_info is the way to list keys.
     if plan.changed:
-        outcome['key_info'] = described_after(plan, spec, answer)
+        outcome['key_info'] = KEY.described_after(plan, answers)
         if outcome['key_info'] is not None:
             outcome['token'] = outcome['key_info']['token']
     return outcome
@@ -171,7 +174,7 @@ def _delete_all(reconciler, plans, diff):
     client = reconciler.client
     for start in range(0, len(plans), DELETE_BATCH):
         batch = plans[start:start + DELETE_BATCH]
-        request = client.delete_keys(keys=[p.token for p in batch], return_request=True)
+        request = client.delete_keys(keys=[p.server_id for p in batch], return_request=True)
         try:
             _send_delete(reconciler, request)
             done = [(p, None) for p in batch]
@@ -179,19 +182,19 @@ def _delete_all(reconciler, plans, diff):
             done = []
             for plan in batch:
                 try:
-                    _send_delete(reconciler, plan.request)
+                    _send_delete(reconciler, plan.requests[0])
                     done.append((plan, None))
                 except LiteLLMError as exc:
                     done.append((plan, exc))
         for plan, error in done:
             if error is not None:
-                outcomes.append(_failure(plan.alias, 'delete', error.message))
+                outcomes.append(_failure(plan.label, 'delete', error.message))
                 continue
-            label = plan.alias if plan.alias is not None else 'token:%s' % plan.token
+            label = plan.label if plan.label is not None else 'token:%s' % plan.server_id
             diff['before'][label] = plan.diff['before']
             diff['after'][label] = plan.diff['after']
-            outcomes.append({'key_alias': plan.alias, 'action': 'delete', 'changed': True, 'changed_settings': [],
-                             'token': plan.token})
+            outcomes.append({'key_alias': plan.label, 'action': 'delete', 'changed': True, 'changed_settings': [],
+                             'token': plan.server_id})
     return outcomes
 
 

@@ -28,6 +28,7 @@ author:
   - llmops.litellm maintainers (@llmops)
 extends_documentation_fragment:
   - llmops.litellm.connection
+  - llmops.litellm.key_settings
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -74,107 +75,6 @@ options:
       - With O(regenerate=true), how long the old secret keeps working, such as V(24h). Without it the old
         secret stops working at once.
     type: str
-  duration:
-    description:
-      - How long a new key is valid, such as V(30d), V(12h) or V(1mo). Applied only when the key is created;
-        LiteLLM turns it into an expiry time and does not keep the duration, so it is never compared.
-    type: str
-  models:
-    description:
-      - Models the key may call. An empty list allows every model. Order does not matter.
-    type: list
-    elements: str
-  aliases:
-    description:
-      - 'Model alias mappings for this key, such as C({"gpt-4": "gpt-4o"}).'
-    type: dict
-  max_budget:
-    description:
-      - Maximum spend of the key, in USD.
-    type: float
-  soft_budget:
-    description:
-      - Spend, in USD, at which LiteLLM alerts without blocking. Stored in the key's budget.
-    type: float
-  budget_duration:
-    description:
-      - Period after which the key's spend is reset, such as V(30d).
-    type: str
-  budget_id:
-    description:
-      - ID of a budget (created with LiteLLM's C(/budget/new)) the key follows.
-    type: str
-  tpm_limit:
-    description:
-      - Tokens per minute the key may use.
-    type: int
-  rpm_limit:
-    description:
-      - Requests per minute the key may make.
-    type: int
-  max_parallel_requests:
-    description:
-      - Requests the key may have in flight at once.
-    type: int
-  team_id:
-    description:
-      - Team that owns the key.
-    type: str
-  user_id:
-    description:
-      - User that owns the key.
-    type: str
-  organization_id:
-    description:
-      - Organization of the key.
-    type: str
-  metadata:
-    description:
-      - Metadata entries to set on the key. Entries you do not list are kept; set an entry to V(null) to remove it.
-      - LiteLLM keeps some settings (O(tags), O(guardrails), O(model_rpm_limit), O(model_tpm_limit)) inside the
-        metadata; set those with their own options.
-    type: dict
-  tags:
-    description:
-      - Tags for spend tracking and tag-based routing. Order does not matter.
-      - A LiteLLM Enterprise feature.
-    type: list
-    elements: str
-  config:
-    description:
-      - Key-specific proxy configuration.
-    type: dict
-  permissions:
-    description:
-      - 'Key-specific permissions, such as C({"pii": false}).'
-    type: dict
-  model_max_budget:
-    description:
-      - 'Budget per model, such as C({"gpt-4o": {"budget_limit": 10, "time_period": "30d"}}).'
-    type: dict
-  model_rpm_limit:
-    description:
-      - 'Requests per minute per model, such as C({"gpt-4o": 100}).'
-    type: dict
-  model_tpm_limit:
-    description:
-      - 'Tokens per minute per model, such as C({"gpt-4o": 100000}).'
-    type: dict
-  guardrails:
-    description:
-      - Guardrails active for the key. Order does not matter.
-      - A LiteLLM Enterprise feature.
-    type: list
-    elements: str
-  allowed_routes:
-    description:
-      - Proxy routes the key may call. Order does not matter.
-    type: list
-    elements: raw
-  blocked:
-    description:
-      - Block the key (V(true)) or unblock it (V(false)).
-    type: bool
 notes:
   - Supports C(module_defaults) through the action group C(group/llmops.litellm.litellm).
   - Requests the module makes, at most - no change, 1 (the read); create, update or delete, 2 (the read and
@@ -306,41 +206,23 @@ requests:
       sample: false
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.llmops.litellm.plugins.module_utils._connection_options import (
-    call_or_fail,
-    client_from_module,
-    connection_argument_spec,
-)
-from ansible_collections.llmops.litellm.plugins.module_utils._keys import (
-    KeyReconciler,
-    key_settings_argument_spec,
-    run_key_task,
-    validate_key_options,
-)
+from ansible_collections.llmops.litellm.plugins.module_utils._keys import KEY, run_key_task, validate_key_task
+from ansible_collections.llmops.litellm.plugins.module_utils._module import run_module
 
 
-def main():
-    argument_spec = connection_argument_spec()
-    argument_spec.update(key_settings_argument_spec())
-    argument_spec.update(
-        # no_log=False: the alias names the key, it is not its secret.
+def argument_spec():
+    spec = KEY.argument_spec()
+    spec.update(
         key_alias=dict(type='str', required=True, no_log=False),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         regenerate=dict(type='bool', default=False),
         grace_period=dict(type='str'),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    call_or_fail(module, None, validate_key_options, module.params)
-    client = client_from_module(module)
-    result = call_or_fail(module, client, run_key_task, KeyReconciler(client, check_mode=module.check_mode),
-                          module.params)
-    for warning in result.pop('warnings', ()):
-        module.warn(warning)
-    if not module._diff:
-        result.pop('diff', None)
-    module.exit_json(**result)
+    return spec
+
+
+def main():
+    run_module(argument_spec(), run_key_task, validate=validate_key_task)
 
 
 if __name__ == '__main__':

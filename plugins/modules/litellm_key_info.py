@@ -120,41 +120,27 @@ requests:
   elements: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.llmops.litellm.plugins.module_utils._connection_options import (
-    call_or_fail,
-    client_from_module,
-    connection_argument_spec,
+from ansible_collections.llmops.litellm.plugins.module_utils._keys import run_key_info_task
+from ansible_collections.llmops.litellm.plugins.module_utils._module import (
+    page_size_option,
+    run_module,
+    validate_page_size,
 )
-from ansible_collections.llmops.litellm.plugins.module_utils._keys import list_described_keys
 
 
-def main():
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
+def argument_spec():
+    return dict(
         key_alias=dict(type='str', no_log=False),
         token=dict(type='str', no_log=False),
         team_id=dict(type='str'),
         user_id=dict(type='str'),
         organization_id=dict(type='str'),
-        page_size=dict(type='int', default=100),
+        page_size=page_size_option(),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    if not 1 <= module.params['page_size'] <= 100:
-        module.fail_json(msg='page_size: must be between 1 and 100 (LiteLLM serves at most 100 keys per page)',
-                         option='page_size')
 
-    client = client_from_module(module)
-    filters = dict(
-        key_alias=module.params['key_alias'],
-        key_hash=module.params['token'],
-        team_id=module.params['team_id'],
-        user_id=module.params['user_id'],
-        organization_id=module.params['organization_id'],
-    )
-    keys = call_or_fail(module, client, list_described_keys, client, filters, module.params['page_size'])
-    module.exit_json(changed=False, virtual_keys=keys, requests=client.history)
+
+def main():
+    run_module(argument_spec(), run_key_info_task, validate=validate_page_size)
 
 
 if __name__ == '__main__':

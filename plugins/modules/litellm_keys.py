@@ -45,13 +45,129 @@ attributes:
 options:
   keys:
     description:
-      - The keys of the set. Each item takes the options of M(llmops.litellm.litellm_key) - O(llmops.litellm.litellm_key#module:key_alias)
-        (required), O(llmops.litellm.litellm_key#module:state) and every key setting (C(models), C(max_budget), C(metadata), C(team_id), ...) -
-        except the connection options, C(key), C(regenerate) and C(grace_period).
+      - The keys of the set. Each item takes the options of M(llmops.litellm.litellm_key) - O(keys[].key_alias)
+        (required), O(keys[].state) and every key setting - except the connection options, C(key), C(regenerate)
+        and C(grace_period).
       - Items are validated before anything is sent; one bad item fails the task with no change.
     type: list
     elements: dict
     default: []
+    suboptions:
+      # BEGIN key settings, written by scripts/sync_suboptions.py from doc_fragments/key_settings.py
+      key_alias:
+        description:
+          - The key's alias, which identifies it in the set.
+        type: str
+        required: true
+      state:
+        description:
+          - V(present) creates or updates the key; V(absent) deletes it.
+        type: str
+        choices: [present, absent]
+        default: present
+      duration:
+        description:
+          - How long a new key is valid, such as V(30d), V(12h) or V(1mo). Applied only when the key is created;
+            LiteLLM turns it into an expiry time and does not keep the duration, so it is never compared.
+        type: str
+      models:
+        description:
+          - Models the key may call. An empty list allows every model. Order does not matter.
+        type: list
+        elements: str
+      aliases:
+        description:
+          - 'Model alias mappings for this key, such as C({"gpt-4": "gpt-4o"}).'
+        type: dict
+      max_budget:
+        description:
+          - Maximum spend of the key, in USD.
+        type: float
+      soft_budget:
+        description:
+          - Spend, in USD, at which LiteLLM alerts without blocking. Stored in the key's budget.
+        type: float
+      budget_duration:
+        description:
+          - Period after which the key's spend is reset, such as V(30d).
+        type: str
+      budget_id:
+        description:
+          - ID of a budget (created with LiteLLM's C(/budget/new)) the key follows.
+        type: str
+      tpm_limit:
+        description:
+          - Tokens per minute the key may use.
+        type: int
+      rpm_limit:
+        description:
+          - Requests per minute the key may make.
+        type: int
+      max_parallel_requests:
+        description:
+          - Requests the key may have in flight at once.
+        type: int
+      team_id:
+        description:
+          - Team that owns the key.
+        type: str
+      user_id:
+        description:
+          - User that owns the key.
+        type: str
+      organization_id:
+        description:
+          - Organization of the key.
+        type: str
+      metadata:
+        description:
+          - Metadata entries to set on the key. Entries you do not list are kept; set an entry to V(null) to remove it.
+          - LiteLLM keeps some settings (C(tags), C(guardrails), C(model_rpm_limit), C(model_tpm_limit)) inside the
+            metadata; set those with their own options.
+        type: dict
+      tags:
+        description:
+          - Tags for spend tracking and tag-based routing. Order does not matter.
+          - A LiteLLM Enterprise feature; a proxy without an Enterprise license refuses it, and the module says so.
+        type: list
+        elements: str
+      config:
+        description:
+          - Key-specific proxy configuration.
+        type: dict
+      permissions:
+        description:
+          - 'Key-specific permissions, such as C({"pii": false}).'
+        type: dict
+      model_max_budget:
+        description:
+          - 'Budget per model, such as C({"gpt-4o": {"budget_limit": 10, "time_period": "30d"}}).'
+          - A LiteLLM Enterprise feature; a proxy without an Enterprise license refuses it, and the module says so.
+        type: dict
+      model_rpm_limit:
+        description:
+          - 'Requests per minute per model, such as C({"gpt-4o": 100}).'
+        type: dict
+      model_tpm_limit:
+        description:
+          - 'Tokens per minute per model, such as C({"gpt-4o": 100000}).'
+        type: dict
+      guardrails:
+        description:
+          - Guardrails active for the key. Order does not matter.
+          - A LiteLLM Enterprise feature; a proxy without an Enterprise license refuses it, and the module says so.
+        type: list
+        elements: str
+      allowed_routes:
+        description:
+          - Proxy routes the key may call. Order does not matter.
+        type: list
+        elements: raw
+      blocked:
+        description:
+          - Block the key (V(true)) or unblock it (V(false)).
+        type: bool
+      # END key settings
   chosen_keys:
     description:
       - Secrets you choose for keys of the set, by alias. Used when those keys are created.
@@ -184,42 +300,29 @@ requests:
   elements: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.llmops.litellm.plugins.module_utils._connection_options import (
-    call_or_fail,
-    client_from_module,
-    connection_argument_spec,
+from ansible_collections.llmops.litellm.plugins.module_utils._key_sets import (
+    key_item_options,
+    run_key_set_task,
+    validate_key_set_task,
 )
-from ansible_collections.llmops.litellm.plugins.module_utils._key_sets import run_key_set_task
-from ansible_collections.llmops.litellm.plugins.module_utils._keys import KeyReconciler
+from ansible_collections.llmops.litellm.plugins.module_utils._module import page_size_option, run_module
 
 
-def main():
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
+def argument_spec():
+    return dict(
         # no_log=False: the list declares keys by alias; secrets go through chosen_keys.
-        keys=dict(type='list', elements='dict', default=[], no_log=False),
+        keys=dict(type='list', elements='dict', default=[], no_log=False, options=key_item_options()),
         chosen_keys=dict(type='dict', no_log=True),
         team_id=dict(type='str'),
         user_id=dict(type='str'),
         alias_prefix=dict(type='str'),
         exclusive=dict(type='bool', default=False),
-        page_size=dict(type='int', default=100),
+        page_size=page_size_option(),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    if not 1 <= module.params['page_size'] <= 100:
-        module.fail_json(msg='page_size: must be between 1 and 100 (LiteLLM serves at most 100 keys per page)',
-                         option='page_size')
-    client = client_from_module(module)
-    result, failed = call_or_fail(module, client, run_key_set_task,
-                                  KeyReconciler(client, check_mode=module.check_mode), module.params)
-    if not module._diff:
-        result.pop('diff', None)
-    if failed:
-        names = ', '.join('%s (%s)' % (o['key_alias'], o['msg']) for o in result['results'] if o.get('failed'))
-        module.fail_json(msg='%d of %d keys failed: %s' % (failed, len(result['results']), names), **result)
-    module.exit_json(**result)
+
+
+def main():
+    run_module(argument_spec(), run_key_set_task, validate=validate_key_set_task)
 
 
 if __name__ == '__main__':

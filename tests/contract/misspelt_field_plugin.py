@@ -11,10 +11,10 @@ def pytest_configure(config):  # pylint: disable=unused-argument
     client_module = collection_module_utils('_client')
     original = client_module.LiteLLMClient._build
 
-    def misspelt_build(self, method, path, params=None, body=None):
+    def misspelt_build(self, method, path, params=None, body=None, **options):
         if isinstance(body, dict) and 'models' in body:
             body = dict(body)
             body['modelz'] = body.pop('models')
-        return original(self, method, path, params=params, body=body)
+        return original(self, method, path, params=params, body=body, **options)
 
     client_module.LiteLLMClient._build = misspelt_build

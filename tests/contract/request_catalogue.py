@@ -1,6 +1,6 @@
 """Every kind of request the collection sends, built through the client's unsent-request feature.
 
-The bodies of key writes come from the same engine the modules use (``KeyReconciler.plan``), so what is
+The bodies of key writes come from the same engine the modules use (the key ``Reconciler.plan``), so what is
 checked here is what ``litellm_key`` sends: each client method, each key setting alone with several example
 values, all settings together, creation-only options, metadata merges and removals, deletion and rotation.
 
@@ -68,7 +68,8 @@ def every_setting(index=0):
 def options(**settings):
     """A litellm_key parameter dict: every option unset except ``settings``."""
     params = dict((name, None) for name in SETTING_EXAMPLES)
-    params.update({'duration': None, 'key': None, 'state': 'present', 'regenerate': False, 'grace_period': None})
+    params.update({'duration': None, 'key': None, 'key_alias': BASELINE_ALIAS, 'state': 'present',
+                   'regenerate': False, 'grace_period': None})
     params.update(settings)
     return params
 
@@ -80,7 +81,7 @@ class Catalogue:
         self.client_module = client_module
         self.keys_module = keys_module
         self.client = client_module.LiteLLMClient(PLACEHOLDER_URL, PLACEHOLDER_API_KEY, retries=0)
-        self.reconciler = keys_module.KeyReconciler(self.client, check_mode=True)
+        self.reconciler = keys_module.key_reconciler(self.client, check_mode=True)
         self._created = 0
 
     def new_alias(self):
@@ -95,8 +96,10 @@ class Catalogue:
 
     def _plan(self, alias, params, record):
         # The module's own input checks first: only what litellm_key accepts can reach the wire.
-        self.keys_module.validate_settings(params)
-        return self.reconciler.plan(alias, 'present', params, record)
+        params['key_alias'] = alias
+        self.keys_module.KEY.validate(params)
+        requests = self.reconciler.plan(params, record).requests
+        return requests[0] if requests else None
 
     def entries(self):
         found = []
@@ -131,25 +134,25 @@ class Catalogue:
         # what litellm_key plans: creation
         for name, values in SETTING_EXAMPLES.items():
             for index, value in enumerate(values):
-                add('create %s#%d' % (name, index), self.plan_create({name: value}).request)
+                add('create %s#%d' % (name, index), self.plan_create({name: value}))
         for name, values in CREATION_EXAMPLES.items():
             for index, value in enumerate(values):
-                add('create %s#%d' % (name, index), self.plan_create({name: value}).request)
-        add('create key', self.plan_create({'key': 'sk-contract-chosen-' + secrets.token_hex(8)}).request)
-        add('create alias only', self.plan_create({}).request)
+                add('create %s#%d' % (name, index), self.plan_create({name: value}))
+        add('create key', self.plan_create({'key': 'sk-contract-chosen-' + secrets.token_hex(8)}))
+        add('create alias only', self.plan_create({}))
         for index in (0, 1):
             settings = every_setting(index)
             settings.update(duration='7d', key='sk-contract-chosen-' + secrets.token_hex(8))
-            add('create every option#%d' % index, self.plan_create(settings).request)
+            add('create every option#%d' % index, self.plan_create(settings))
         # what litellm_key plans: update of the baseline key
         for name, values in SETTING_EXAMPLES.items():
             for index, value in enumerate(values):
-                add('update %s#%d' % (name, index), self.plan_update({name: value}).request)
+                add('update %s#%d' % (name, index), self.plan_update({name: value}))
         for index in (0, 1):
-            add('update every setting#%d' % index, self.plan_update(every_setting(index)).request)
+            add('update every setting#%d' % index, self.plan_update(every_setting(index)))
         # what litellm_key plans: deletion and rotation
         add('delete (state=absent)',
-            self.reconciler.plan(BASELINE_ALIAS, 'absent', options(state='absent'), BASELINE_RECORD).request)
+            self.reconciler.plan(BASELINE_ALIAS, 'absent', options(state='absent'), BASELINE_RECORD))
         add('regenerate', self.reconciler.plan_regenerate(BASELINE_RECORD))
         add('regenerate grace_period', self.reconciler.plan_regenerate(BASELINE_RECORD, grace_period='24h'))
         add('regenerate new key', self.reconciler.plan_regenerate(

@@ -103,14 +103,14 @@ def test_any_combination_of_settings_keeps_the_contract(desired, verb, creation,
     if verb == 'create':
         desired.update(creation)
     try:
-        plan = CATALOGUE.plan_create(desired) if verb == 'create' else CATALOGUE.plan_update(desired)
+        request = CATALOGUE.plan_create(desired) if verb == 'create' else CATALOGUE.plan_update(desired)
     except KEYS_MODULE.InvalidOption:
         reject()  # litellm_key refuses this combination before sending anything: not a request it can send
-    if plan.request is None:  # nothing differs from the baseline key
+    if request is None:  # nothing differs from the baseline key
         return
-    contract.check(RequestView.from_requests(plan.request))
-    real = send(plan.request, real_proxy.url, real_proxy.master_key)
+    contract.check(RequestView.from_requests(request))
+    real = send(request, real_proxy.url, real_proxy.master_key)
     assert real.status_code != 422, describe(real)
     _baseline_on(litellm_server)
-    local = send(plan.request, litellm_server.url, litellm_server.master_key)
+    local = send(request, litellm_server.url, litellm_server.master_key)
     assert 200 <= local.status_code < 300, '%s\n%s' % (json.dumps(desired), describe(local))

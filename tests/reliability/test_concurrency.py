@@ -17,8 +17,9 @@ import threading
 
 from reliability_support import assert_clean
 
-from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMClient, LiteLLMError
-from ansible_collections.llmops.litellm.plugins.module_utils._keys import KeyReconciler, run_key_task
+from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMClient
+from ansible_collections.llmops.litellm.plugins.module_utils._errors import LiteLLMError
+from ansible_collections.llmops.litellm.plugins.module_utils._keys import run_key_task
 
 HOSTS = ['fleet-%02d' % number for number in range(50)]
 RACERS = 10
@@ -96,7 +97,7 @@ def test_two_engines_racing_on_one_alias_leave_one_key(litellm_server, fault_pro
         client = LiteLLMClient(fault_proxy.url, api_key=litellm_server.master_key, retries=0)
         try:
             params = {'key_alias': 'duel', 'state': 'present', 'max_budget': 1}
-            outcomes.append(run_key_task(KeyReconciler(client), params))
+            outcomes.append(run_key_task(client, params, False))
         except LiteLLMError as error:
             outcomes.append(error)
         finally:

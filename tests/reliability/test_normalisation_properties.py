@@ -22,18 +22,17 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMClient, describe_request, hash_key
-from ansible_collections.llmops.litellm.plugins.module_utils._keys import (
-    SETTINGS,
-    SETTINGS_BY_NAME,
-    InvalidOption,
-    KeyReconciler,
-    current_settings,
-    validate_settings,
-)
+from ansible_collections.llmops.litellm.plugins.module_utils._compare import SET
+from ansible_collections.llmops.litellm.plugins.module_utils._errors import InvalidOption
+from ansible_collections.llmops.litellm.plugins.module_utils._keys import KEY, KEY_FIELDS, key_reconciler
+
+# The compared settings of a key (create-only options such as duration and key are never compared).
+SETTINGS = tuple(KEY_FIELDS.compared)
+SETTINGS_BY_NAME = dict((f.name, f) for f in SETTINGS)
 
 # Request fields LiteLLM folds into the key's metadata (proxy/_types.py LiteLLM_ManagementEndpoint_MetadataFields).
 FOLDED_INTO_METADATA = ('tags', 'guardrails', 'model_rpm_limit', 'model_tpm_limit')
-SET_SETTINGS = tuple(s.name for s in SETTINGS if s.kind == 'set')
+SET_SETTINGS = tuple(s.name for s in SETTINGS if s.compare == SET)
 SERVER_MANAGED_VALUES = {
     'spend': st.floats(0, 1e6, allow_nan=False), 'created_at': st.text(max_size=30),
     'updated_at': st.text(max_size=30), 'expires': st.none() | st.text(max_size=30),
@@ -101,10 +100,10 @@ def _as_server_returns(record, shuffle):
     if isinstance(record.get('max_budget'), int):
         record['max_budget'] = float(record['max_budget'])
     for name in SET_SETTINGS:
-        setting = SETTINGS_BY_NAME[name]
-        holder = record.get('metadata') if setting.read_path[0] == 'metadata' else record
-        if holder and isinstance(holder.get(setting.read_path[-1]), list):
-            holder[setting.read_path[-1]] = shuffle(list(holder[setting.read_path[-1]]))
+        path = SETTINGS_BY_NAME[name].paths[0]
+        holder = record.get('metadata') if path[0] == 'metadata' else record
+        if holder and isinstance(holder.get(path[-1]), list):
+            holder[path[-1]] = shuffle(list(holder[path[-1]]))
     return record
 
 
@@ -141,7 +140,12 @@ def _apply(record, body):
 
 
 def plan(alias, desired, record):
-    return KeyReconciler(PLANNER, check_mode=True).plan(alias, 'present', module_params(alias, desired), record)
+    return key_reconciler(PLANNER, check_mode=True).plan(module_params(alias, desired), record)
+
+
+def body_of(planned):
+    (request,) = planned.requests
+    return request.json
 
 
 @settings(max_examples=150, deadline=None)
@@ -149,31 +153,31 @@ def plan(alias, desired, record):
 def test_a_created_key_compares_equal_to_what_was_declared(desired, data):
     created = plan('prop-key', desired, None)
     assert created.action == 'create'
-    record = stored_after_create(created.request.json, _shuffler(data))
+    record = stored_after_create(body_of(created), _shuffler(data))
     for name, values in SERVER_MANAGED_VALUES.items():
         record[name] = data.draw(values)
     again = plan('prop-key', desired, record)
     assert again.action == 'unchanged', (again.changed_settings, record)
-    assert again.request is None and not again.changed_settings
+    assert again.requests == [] and not again.changed_settings
 
 
 @settings(max_examples=150, deadline=None)
 @given(existing=desired_states, desired=desired_states, data=st.data())
 def test_an_applied_update_compares_equal_and_keeps_everything_else(existing, desired, data):
     shuffle = _shuffler(data)
-    before = stored_after_create(plan('prop-key', existing, None).request.json, shuffle)
+    before = stored_after_create(body_of(plan('prop-key', existing, None)), shuffle)
     planned = plan('prop-key', desired, before)
     if planned.action == 'unchanged':
         return
     assert planned.action == 'update'
-    body = planned.request.json
+    body = body_of(planned)
     sent = set(body) - {'key'}
     assert sent == set(planned.changed_settings), 'the update carries fields that did not differ'
     after = stored_after_update(before, body, shuffle)
     assert plan('prop-key', desired, after).action == 'unchanged'
 
     # Nothing the task does not manage changed; metadata entries it does not declare survive.
-    old, new = current_settings(before), current_settings(after)
+    old, new = KEY_FIELDS.current(before), KEY_FIELDS.current(after)
     for name in set(SETTINGS_BY_NAME) - set(desired) - {'metadata'} - set(FOLDED_INTO_METADATA):
         assert _canonical(name, new[name]) == _canonical(name, old[name]), name
     for entry, value in (before.get('metadata') or {}).items():
@@ -185,7 +189,7 @@ def test_an_applied_update_compares_equal_and_keeps_everything_else(existing, de
 @settings(max_examples=100, deadline=None)
 @given(desired=desired_states.filter(lambda d: any(d.get(n) for n in SET_SETTINGS)), data=st.data())
 def test_order_and_repetition_of_order_free_lists_mean_nothing(desired, data):
-    record = stored_after_create(plan('prop-key', desired, None).request.json, lambda items: items)
+    record = stored_after_create(body_of(plan('prop-key', desired, None)), lambda items: items)
     shuffled = dict(desired)
     for name in SET_SETTINGS:
         if shuffled.get(name):
@@ -206,7 +210,7 @@ def test_whole_numbers_equal_their_float(number, model, as_float_on):
         declared = floats
     else:
         stored = floats
-    record = stored_after_create(plan('prop-key', stored, None).request.json, lambda items: items)
+    record = stored_after_create(body_of(plan('prop-key', stored, None)), lambda items: items)
     record['max_budget'] = stored['max_budget']
     assert plan('prop-key', declared, record).action == 'unchanged'
 
@@ -217,12 +221,12 @@ def test_one_differing_setting_is_the_only_one_sent(desired, data):
     assume(desired)
     name = data.draw(st.sampled_from(sorted(desired)))
     assume(name != 'metadata' or desired['metadata'])
-    record = stored_after_create(plan('prop-key', desired, None).request.json, lambda items: items)
+    record = stored_after_create(body_of(plan('prop-key', desired, None)), lambda items: items)
     changed = dict(desired)
     changed[name] = _different(name, desired[name])
     update = plan('prop-key', changed, record)
     assert update.action == 'update' and update.changed_settings == [name]
-    assert set(update.request.json) == {'key', name}
+    assert set(body_of(update)) == {'key', name}
 
 
 @settings(max_examples=50, deadline=None)
@@ -231,9 +235,9 @@ def test_a_chosen_secret_never_appears_in_the_plan_view(desired, suffix):
     secret = 'sk-' + suffix
     params = module_params('prop-key', desired)
     params['key'] = secret
-    created = KeyReconciler(PLANNER, check_mode=True).plan('prop-key', 'present', params, None)
-    assert created.request.json['key'] == secret, 'the secret must be sent'
-    shown = json.dumps([created.diff, describe_request(created.request, PLANNER.redactor, sent=False)])
+    created = key_reconciler(PLANNER, check_mode=True).plan(params, None)
+    assert body_of(created)['key'] == secret, 'the secret must be sent'
+    shown = json.dumps([created.diff, describe_request(created.requests[0], PLANNER.redactor, sent=False)])
     assert secret not in shown and 'sk-planner-not-sent' not in shown
 
 
@@ -246,19 +250,19 @@ def test_round_trip_through_the_local_server(existing, desired, litellm_server_s
     assume(not _declares_both_budgets(existing) and not _declares_both_budgets(desired))
     litellm_server_session.plain_proxy = False
     client = LiteLLMClient(litellm_server_session.url, api_key=litellm_server_session.master_key, retries=0)
-    engine = KeyReconciler(client)
+    engine = key_reconciler(client)
     alias = 'prop-%s' % uuid.uuid4().hex
     try:
-        created = engine.plan(alias, 'present', module_params(alias, existing), None)
+        created = engine.plan(module_params(alias, existing), None)
         engine.apply(created)
-        record = engine.find(alias)
-        assert engine.plan(alias, 'present', module_params(alias, existing), record).action == 'unchanged'
-        engine.apply(engine.plan(alias, 'present', module_params(alias, desired), record))
-        record = engine.find(alias)
-        again = engine.plan(alias, 'present', module_params(alias, desired), record)
+        record = engine.find({'key_alias': alias})
+        assert engine.plan(module_params(alias, existing), record).action == 'unchanged'
+        engine.apply(engine.plan(module_params(alias, desired), record))
+        record = engine.find({'key_alias': alias})
+        again = engine.plan(module_params(alias, desired), record)
         assert again.action == 'unchanged', again.changed_settings
     finally:
-        if engine.find(alias):
+        if engine.find({'key_alias': alias}):
             client.delete_keys(key_aliases=[alias])
         client.close()
 
@@ -269,7 +273,7 @@ def test_budget_id_and_soft_budget_together_are_refused():
     by other keys). Declared together they never converge; the engine must refuse the pair."""
     params = module_params('prop-both-budgets', {'budget_id': 'shared-budget', 'soft_budget': 5})
     with pytest.raises(InvalidOption) as refused:
-        validate_settings(params)
+        KEY.validate(params)
     assert refused.value.option in ('budget_id', 'soft_budget')
     assert 'budget_id' in str(refused.value) and 'soft_budget' in str(refused.value)
 
@@ -291,7 +295,8 @@ def _canonical(name, value):
 
 def _different(name, value):
     """A value of the same kind as ``value`` that compares unequal to it."""
-    kind = SETTINGS_BY_NAME[name].kind
+    field = SETTINGS_BY_NAME[name]
+    kind = 'set' if field.compare == SET else field.type
     if kind == 'bool':
         return not value
     if kind in ('int', 'float'):

@@ -18,16 +18,21 @@ import requests
 from ansible_collections.llmops.litellm.plugins.module_utils._client import (
     NOT_SAFE_TO_REPEAT,
     REDACTED,
-    AuthenticationError,
-    ConnectionFailed,
-    InvalidResponse,
+    SAFE_TO_REPEAT,
     LiteLLMClient,
-    NotFoundError,
     Redactor,
-    RequestRejected,
-    ServerError,
     describe_request,
     hash_key,
+    unwrap_message,
+)
+from ansible_collections.llmops.litellm.plugins.module_utils._errors import (
+    AuthenticationError,
+    ConnectionFailed,
+    EnterpriseFeatureRequired,
+    InvalidResponse,
+    NotFoundError,
+    RequestRejected,
+    ServerError,
 )
 
 
@@ -209,7 +214,7 @@ def test_create_is_not_repeated_after_an_ambiguous_gateway_error(scripted):
     scripted.script = [(502, {}, b'bad gateway'), (200, {}, b'{"key": "sk-x"}')]
     api, _delays = _scripted_client(scripted)
     with pytest.raises(ServerError) as info:
-        api.send(api.generate_key({'key_alias': 'a'}, return_request=True), policy=NOT_SAFE_TO_REPEAT)
+        api.send(api.generate_key({'key_alias': 'a'}, return_request=True))
     assert info.value.ambiguous
     assert len(scripted.seen) == 1
 
@@ -217,7 +222,7 @@ def test_create_is_not_repeated_after_an_ambiguous_gateway_error(scripted):
 def test_create_is_repeated_after_429_because_nothing_was_done(scripted):
     scripted.script = [(429, {'Retry-After': '0'}, b'{}'), (200, {}, b'{"key": "sk-x-000000000000"}')]
     api, _delays = _scripted_client(scripted)
-    api.send(api.generate_key({'key_alias': 'a'}, return_request=True), policy=NOT_SAFE_TO_REPEAT)
+    api.send(api.generate_key({'key_alias': 'a'}, return_request=True))
     assert len(scripted.seen) == 2
 
 
@@ -253,3 +258,65 @@ def test_redactor_masks_known_secrets_and_key_shapes():
     redactor = Redactor(['hunter2-is-long'])
     assert redactor.text('pw hunter2-is-long and sk-abcdefghijkl') == 'pw %s and %s' % (REDACTED, REDACTED)
     assert redactor.text('sk-...abcd') == 'sk-...abcd'
+
+
+def test_every_unsent_request_carries_its_policy_and_whether_it_writes(client):
+    assert (client.list_keys(return_request=True).policy, client.list_keys(return_request=True).writes) == (
+        SAFE_TO_REPEAT, False)
+    created = client.generate_key({'key_alias': 'a'}, return_request=True)
+    assert (created.policy, created.writes) == (NOT_SAFE_TO_REPEAT, True)
+    assert client.update_key({'key': 'a' * 64}, return_request=True).policy == SAFE_TO_REPEAT
+    assert client.new_team({}, return_request=True).policy == NOT_SAFE_TO_REPEAT
+    assert client.add_team_members('t', [{'user_id': 'u', 'role': 'user'}], return_request=True).policy == \
+        NOT_SAFE_TO_REPEAT
+    # /budget/info is a POST that only reads: check mode sends it like any other read.
+    assert client.budget_info(['b'], return_request=True).writes is False
+
+
+@pytest.mark.parametrize('status, message', [
+    (403, 'This feature is only available for LiteLLM Enterprise users: tags. You must be a LiteLLM Enterprise user'),
+    (500, 'Regenerating Virtual Keys is an Enterprise feature'),
+    (400, "{'error': 'Invalid model_max_budget: You must have an enterprise license to set model_max_budget.'}"),
+])
+def test_an_enterprise_refusal_is_not_an_authentication_failure(scripted, status, message):
+    body = json.dumps({'error': {'message': message, 'type': 'auth_error', 'param': 'None', 'code': str(status)}})
+    scripted.script = [(status, {}, body.encode())]
+    api, _delays = _scripted_client(scripted, retries=0)
+    with pytest.raises(EnterpriseFeatureRequired) as info:
+        api.update_key({'key': 'a' * 64, 'tags': ['x']})
+    assert 'Enterprise license' in str(info.value)
+    assert 'api_key' not in str(info.value)
+
+
+def test_a_real_authentication_failure_still_says_so(scripted):
+    body = json.dumps({'error': {'message': 'Authentication Error, Invalid proxy server token passed.',
+                                 'type': 'auth_error', 'param': 'None', 'code': '403'}})
+    scripted.script = [(403, {}, body.encode())]
+    api, _delays = _scripted_client(scripted, retries=0)
+    with pytest.raises(AuthenticationError) as info:
+        api.list_keys()
+    assert 'api_key' in str(info.value)
+
+
+@pytest.mark.parametrize('wrapped, sentence', [
+    ("{'error': \"Team doesn't exist in db. Team=t-1. Create team via `/team/new` call.\"}",
+     "Team doesn't exist in db. Team=t-1. Create team via `/team/new` call."),
+    ("{'message': 'Team not found, passed team id: t-2.'}", 'Team not found, passed team id: t-2.'),
+    ("{'error': \"{'error': 'nested twice'}\"}", 'nested twice'),
+    ('a plain sentence', 'a plain sentence'),
+    ("{'error': ['not a sentence']}", "{'error': ['not a sentence']}"),
+    ('{not python at all}', '{not python at all}'),
+])
+def test_litellm_wrapped_messages_are_unwrapped_to_their_sentence(wrapped, sentence):
+    assert unwrap_message(wrapped) == sentence
+
+
+def test_a_wrapped_error_reaches_the_user_as_its_sentence(scripted):
+    body = json.dumps({'error': {'message': "{'error': \"Team doesn't exist in db. Team=t-1.\"}",
+                                 'type': 'auth_error', 'param': 'None', 'code': '404'}})
+    scripted.script = [(404, {}, body.encode())]
+    api, _delays = _scripted_client(scripted, retries=0)
+    with pytest.raises(NotFoundError) as info:
+        api.update_key({'key': 'a' * 64, 'max_budget': 1})
+    assert str(info.value).endswith(": Team doesn't exist in db. Team=t-1")
+    assert not getattr(info.value, 'endpoint_missing', False)

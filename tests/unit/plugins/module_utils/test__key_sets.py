@@ -14,24 +14,35 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.llmops.litellm.plugins.module_utils._client import (
-    SAFE_TO_REPEAT,
-    LiteLLMClient,
-    ServerError,
-)
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMClient
+from ansible_collections.llmops.litellm.plugins.module_utils._errors import InvalidOption, ServerError
 from ansible_collections.llmops.litellm.plugins.module_utils._key_sets import (
     DELETE_BATCH,
+    _delete_all,
+    key_item_options,
     read_scope,
     run_key_set_task,
     validate_key_specs,
 )
-from ansible_collections.llmops.litellm.plugins.module_utils._keys import InvalidOption, KeyReconciler
+from ansible_collections.llmops.litellm.plugins.module_utils._keys import key_reconciler
+
+ITEMS = ArgumentSpecValidator({'keys': {'type': 'list', 'elements': 'dict', 'options': key_item_options()}})
+
+
+def parsed(items):
+    """``keys`` as the module receives it: parsed against the item options (defaults applied)."""
+    result = ITEMS.validate({'keys': items})
+    assert not result.error_messages, result.error_messages
+    return result.validated_parameters['keys']
 
 
 def task_params(**options):
     params = {'keys': [], 'chosen_keys': None, 'team_id': None, 'user_id': None, 'alias_prefix': None,
               'exclusive': False, 'page_size': 100}
     params.update(options)
+    params['keys'] = parsed(params['keys'])
     return params
 
 
@@ -65,17 +76,17 @@ class RefusingDeletes(LiteLLMClient):
         self.refused = set(kwargs.pop('refused', ()))
         super(RefusingDeletes, self).__init__(*args, **kwargs)
 
-    def send(self, request, policy=SAFE_TO_REPEAT):
+    def send(self, request):
         keys = (request.json or {}).get('keys') if request.url.endswith('/key/delete') else None
         if keys and (len(keys) > 1 or keys[0] in self.refused):
             raise ServerError('the proxy failed (HTTP 500) for POST /key/delete: simulated', status=500)
-        return super(RefusingDeletes, self).send(request, policy=policy)
+        return super(RefusingDeletes, self).send(request)
 
 
 # -- validation ----------------------------------------------------------------------------------------------
 
 def test_declared_keys_take_the_scope_and_defaults():
-    specs = validate_key_specs([{'key_alias': 'a'}, {'key_alias': 'b', 'team_id': 't', 'state': 'absent'}],
+    specs = validate_key_specs(parsed([{'key_alias': 'a'}, {'key_alias': 'b', 'team_id': 't', 'state': 'absent'}]),
                                {'team_id': 't', 'user_id': 'u', 'alias_prefix': None}, {})
 
     assert [(s['key_alias'], s['state'], s['team_id'], s['user_id']) for s in specs] == [
@@ -84,13 +95,12 @@ def test_declared_keys_take_the_scope_and_defaults():
 
 
 def test_chosen_keys_reach_their_spec_only():
-    specs = validate_key_specs([{'key_alias': 'a'}, {'key_alias': 'b'}], {}, {'b': 'sk-chosen-secret-0001'})
+    specs = validate_key_specs(parsed([{'key_alias': 'a'}, {'key_alias': 'b'}]), {}, {'b': 'sk-chosen-secret-0001'})
 
     assert [s['key'] for s in specs] == [None, 'sk-chosen-secret-0001']
 
 
 @pytest.mark.parametrize('items, scope, option, words', [
-    pytest.param(['a'], {}, 'keys[0]', 'dictionary', id='not-a-dict'),
     pytest.param([{'key_alias': 'a'}, {'key_alias': ' b'}], {}, 'keys[1].key_alias', 'white space', id='bad-alias'),
     pytest.param([{'key_alias': 'a'}, {'key_alias': 'a'}], {}, 'keys[1]', 'declared twice', id='twice'),
     pytest.param([{'key_alias': 'x-a'}], {'alias_prefix': 'ws-'}, 'keys[0]', 'outside', id='prefix'),
@@ -99,7 +109,7 @@ def test_chosen_keys_reach_their_spec_only():
 ])
 def test_invalid_declarations_name_the_item(items, scope, option, words):
     with pytest.raises(InvalidOption) as caught:
-        validate_key_specs(items, scope, {})
+        validate_key_specs(parsed(items), scope, {})
 
     assert caught.value.option == option
     assert words in str(caught.value)
@@ -107,7 +117,7 @@ def test_invalid_declarations_name_the_item(items, scope, option, words):
 
 def test_nothing_is_sent_when_a_declaration_is_invalid(client, litellm_server):
     with pytest.raises(InvalidOption):
-        run_key_set_task(KeyReconciler(client), task_params(team_id='t', keys=[{'key_alias': 'a'}, {'key_alias': 'a'}]))
+        run_key_set_task(client, task_params(team_id='t', keys=[{'key_alias': 'a'}, {'key_alias': 'a'}]), False)
 
     assert litellm_server.counts()['total'] == 0
 
@@ -142,9 +152,9 @@ def test_deletes_go_in_batches_of_a_hundred(client, make_keys, litellm_server):
     count = 2 * DELETE_BATCH + 50
     make_keys(['del-%03d' % i for i in range(count)], team_id='t')
 
-    result, failed = run_key_set_task(KeyReconciler(client), task_params(team_id='t', exclusive=True))
+    result = run_key_set_task(client, task_params(team_id='t', exclusive=True), False)
 
-    assert failed == 0
+    assert not result.get('failed')
     assert result['summary'] == {'delete': count}
     assert request_counts(litellm_server) == {'GET /key/list': 3, 'POST /key/delete': 3}
     assert client.list_keys(team_id='t')['total_count'] == 0
@@ -157,9 +167,9 @@ def test_a_failed_batch_is_retried_key_by_key_and_names_the_failure(litellm_serv
     client.refused.add(refused_token)
     litellm_server.reset(data=False)
 
-    result, failed = run_key_set_task(KeyReconciler(client), task_params(team_id='t', exclusive=True))
+    result = run_key_set_task(client, task_params(team_id='t', exclusive=True), False)
 
-    assert failed == 1
+    assert result['failed'] and result['msg'].startswith('1 of 3 keys failed')
     outcomes = dict((o['key_alias'], o) for o in result['results'])
     assert outcomes['bad-1']['failed'] is True and 'simulated' in outcomes['bad-1']['msg']
     assert [outcomes[a]['action'] for a in ('ok-1', 'ok-2')] == ['delete', 'delete']
@@ -172,13 +182,12 @@ def test_a_failed_batch_is_retried_key_by_key_and_names_the_failure(litellm_serv
 
 def test_keys_already_gone_count_as_deleted(client, make_keys, litellm_server):
     make_keys(['gone-1', 'gone-2'], team_id='t')
-    reconciler = KeyReconciler(client)
-    plans = [reconciler.plan(alias, 'absent', {}, records[0])
+    reconciler = key_reconciler(client)
+    plans = [reconciler.plan({'key_alias': alias, 'state': 'absent'}, records[0])
              for alias, records in sorted(read_scope(client, {'team_id': 't'}).items())]
     client.delete_keys(key_aliases=['gone-1', 'gone-2'])  # someone else deletes them first
     litellm_server.reset(data=False)
 
-    from ansible_collections.llmops.litellm.plugins.module_utils._key_sets import _delete_all
     outcomes = _delete_all(reconciler, plans, {'before': {}, 'after': {}})
 
     assert [(o['key_alias'], o['action'], o.get('failed')) for o in outcomes] == [
@@ -192,9 +201,9 @@ def test_check_mode_records_every_write_unsent(make_keys, litellm_server):
         {'key_alias': 'keep', 'max_budget': 1.0}, {'key_alias': 'change', 'max_budget': 2.0}, {'key_alias': 'add'}])
     client = LiteLLMClient(litellm_server.url, api_key=litellm_server.master_key)
 
-    result, failed = run_key_set_task(KeyReconciler(client, check_mode=True), params)
+    result = run_key_set_task(client, params, True)
 
-    assert failed == 0
+    assert not result.get('failed')
     assert result['summary'] == {'unchanged': 1, 'update': 1, 'create': 1, 'delete': 1}
     assert result['secrets'] == {}
     assert [(r['method'], r['sent']) for r in result['requests']] == [

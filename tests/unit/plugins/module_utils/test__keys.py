@@ -10,18 +10,15 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMClient, LiteLLMError, hash_key
+from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMClient, hash_key
+from ansible_collections.llmops.litellm.plugins.module_utils._compare import merged
+from ansible_collections.llmops.litellm.plugins.module_utils._errors import InvalidOption, LiteLLMError
 from ansible_collections.llmops.litellm.plugins.module_utils._keys import (
-    SETTINGS_BY_NAME,
-    InvalidOption,
-    KeyReconciler,
-    current_settings,
-    describe_key,
-    merged_metadata,
+    KEY,
+    KEY_FIELDS,
+    key_reconciler,
     run_key_task,
-    same,
     validate_key_alias,
-    validate_settings,
 )
 
 TOKEN = 'a' * 64
@@ -43,19 +40,19 @@ def stored_key(**overrides):
 
 
 def params(**options):
-    base = dict((name, None) for name in SETTINGS_BY_NAME)
-    base.update(duration=None, key=None, key_alias=None, state='present', regenerate=False, grace_period=None)
+    base = dict((field.name, None) for field in KEY_FIELDS)
+    base.update(key_alias='team-a', state='present', regenerate=False, grace_period=None)
     base.update(options)
     return base
 
 
 @pytest.fixture
 def reconciler():
-    return KeyReconciler(LiteLLMClient('http://proxy.invalid:4000', api_key='sk-master-secret-123'), check_mode=True)
+    return key_reconciler(LiteLLMClient('http://proxy.invalid:4000', api_key='sk-master-secret-123'), check_mode=True)
 
 
 def test_reads_settings_where_litellm_stores_them():
-    view = current_settings(stored_key())
+    view = KEY_FIELDS.current(stored_key())
     assert view['soft_budget'] == 8.0
     assert view['organization_id'] == 'org-1'
     assert view['tags'] == ['prod']
@@ -79,64 +76,66 @@ def test_reads_settings_where_litellm_stores_them():
     ('team_id', 'x', None, False),
 ])
 def test_same_normalises(name, desired, current, expected):
-    assert same(SETTINGS_BY_NAME[name], desired, current) is expected
+    assert KEY_FIELDS[name].same(desired, current) is expected
 
 
 def test_unchanged_key_plans_no_request(reconciler):
     declared = params(models=['gpt-4o-mini', 'gpt-4o'], max_budget=10, metadata={'owner': 'alice'}, tags=['prod'])
-    plan = reconciler.plan('team-a', 'present', declared, stored_key())
+    plan = reconciler.plan(declared, stored_key())
     assert plan.action == 'unchanged'
-    assert plan.request is None
+    assert plan.requests == []
     assert not plan.changed
     assert plan.diff['before'] == plan.diff['after']
 
 
 def test_server_managed_fields_never_cause_a_change(reconciler):
     record = stored_key(spend=99.0, updated_at='2030-01-01', key_name='sk-...zzzz')
-    plan = reconciler.plan('team-a', 'present', params(max_budget=10.0), record)
+    plan = reconciler.plan(params(max_budget=10.0), record)
     assert plan.action == 'unchanged'
 
 
 def test_update_sends_only_differing_fields_by_hash(reconciler):
-    plan = reconciler.plan('team-a', 'present', params(max_budget=20, models=['gpt-4o', 'gpt-4o-mini'], rpm_limit=100),
-                           stored_key())
+    plan = reconciler.plan(params(max_budget=20, models=['gpt-4o', 'gpt-4o-mini'], rpm_limit=100), stored_key())
     assert plan.action == 'update'
     assert plan.changed_settings == ['max_budget']
-    assert plan.request.method == 'POST' and plan.request.url.endswith('/key/update')
-    assert plan.request.json == {'key': TOKEN, 'max_budget': 20}
+    (request,) = plan.requests
+    assert request.method == 'POST' and request.url.endswith('/key/update')
+    assert request.json == {'key': TOKEN, 'max_budget': 20}
     assert plan.diff['before']['max_budget'] == 10.0 and plan.diff['after']['max_budget'] == 20
 
 
 def test_metadata_update_keeps_unmanaged_entries(reconciler):
-    plan = reconciler.plan('team-a', 'present', params(metadata={'owner': 'bob', 'cost_center': 7}), stored_key())
-    assert plan.request.json['metadata'] == {
+    plan = reconciler.plan(params(metadata={'owner': 'bob', 'cost_center': 7}), stored_key())
+    assert plan.requests[0].json['metadata'] == {
         'owner': 'bob', 'cost_center': 7, 'tags': ['prod'], 'model_rpm_limit': {'gpt-4o': 10}}
 
 
 def test_metadata_null_removes_entry():
-    assert merged_metadata({'owner': None, 'x': 1}, {'owner': 'a', 'y': 2}) == {'x': 1, 'y': 2}
+    assert merged({'owner': None, 'x': 1}, {'owner': 'a', 'y': 2}) == {'x': 1, 'y': 2}
 
 
 def test_create_carries_creation_only_options_and_masks_secret_in_diff(reconciler):
-    plan = reconciler.plan('new-key', 'present', params(models=['gpt-4o'], duration='30d', key='sk-chosen-secret-0001'), None)
+    plan = reconciler.plan(params(key_alias='new-key', models=['gpt-4o'], duration='30d', key='sk-chosen-secret-0001'),
+                           None)
     assert plan.action == 'create'
-    assert plan.request.url.endswith('/key/generate')
-    assert plan.request.json == {'key_alias': 'new-key', 'models': ['gpt-4o'], 'duration': '30d',
+    (request,) = plan.requests
+    assert request.url.endswith('/key/generate')
+    assert request.json == {'key_alias': 'new-key', 'models': ['gpt-4o'], 'duration': '30d',
                                  'key': 'sk-chosen-secret-0001'}
     assert 'sk-chosen-secret-0001' not in repr(plan.diff)
     assert plan.diff['before'] == {'key_alias': 'new-key', 'state': 'absent'}
 
 
 def test_delete_by_hash_and_absent_is_noop(reconciler):
-    plan = reconciler.plan('team-a', 'absent', params(), stored_key())
-    assert plan.action == 'delete' and plan.request.json == {'keys': [TOKEN]}
-    gone = reconciler.plan('team-a', 'absent', params(), None)
-    assert gone.action == 'absent' and gone.request is None and not gone.changed
+    plan = reconciler.plan(params(state='absent'), stored_key())
+    assert plan.action == 'delete' and [r.json for r in plan.requests] == [{'keys': [TOKEN]}]
+    gone = reconciler.plan(params(state='absent'), None)
+    assert gone.action == 'absent' and gone.requests == [] and not gone.changed
 
 
 def test_check_mode_apply_records_without_sending(reconciler):
-    plan = reconciler.plan('team-a', 'present', params(max_budget=20), stored_key())
-    assert reconciler.apply(plan) is None
+    plan = reconciler.plan(params(max_budget=20), stored_key())
+    assert reconciler.apply(plan) == [None]
     (entry,) = reconciler.client.history
     assert entry['sent'] is False
     assert entry['headers']['Authorization'] == 'Bearer ********'
@@ -144,7 +143,7 @@ def test_check_mode_apply_records_without_sending(reconciler):
 
 
 def test_describe_key_has_no_secret():
-    view = describe_key(stored_key(key='sk-this-is-a-secret-value'))
+    view = KEY.describe(stored_key(key='sk-this-is-a-secret-value'))
     assert 'key' not in view
     assert view['token'] == TOKEN and view['spend'] == 3.5
 
@@ -162,14 +161,14 @@ def test_describe_key_has_no_secret():
 ])
 def test_invalid_settings_name_the_option(options, option):
     with pytest.raises(InvalidOption) as info:
-        validate_settings(params(**options))
+        KEY.validate(params(**options))
     assert info.value.option == option
     assert str(info.value).startswith(option + ':')
 
 
 def test_invalid_key_is_not_echoed():
     with pytest.raises(InvalidOption) as info:
-        validate_settings(params(key='short-secret'))
+        KEY.validate(params(key='short-secret'))
     assert 'short-secret' not in str(info.value)
 
 
@@ -185,43 +184,43 @@ def test_hash_key_matches_litellm():
 
 
 def test_diff_shows_order_free_lists_sorted_on_both_sides(reconciler):
-    plan = reconciler.plan('team-a', 'present', params(models=['z-model', 'gpt-4o-mini', 'gpt-4o']), stored_key())
+    plan = reconciler.plan(params(models=['z-model', 'gpt-4o-mini', 'gpt-4o']), stored_key())
     assert plan.diff['before']['models'] == ['gpt-4o', 'gpt-4o-mini']
     assert plan.diff['after']['models'] == ['gpt-4o', 'gpt-4o-mini', 'z-model']
     # The request keeps the task's order: only the display is sorted.
-    assert plan.request.json['models'] == ['z-model', 'gpt-4o-mini', 'gpt-4o']
+    assert plan.requests[0].json['models'] == ['z-model', 'gpt-4o-mini', 'gpt-4o']
 
 
-def _live(server):
-    return KeyReconciler(LiteLLMClient(server.url, api_key=server.master_key, retries=0))
+def _client(server):
+    return LiteLLMClient(server.url, api_key=server.master_key, retries=0)
 
 
 def test_a_chosen_secret_of_another_key_creates_nothing_and_says_so(litellm_server):
     secret = 'sk-chosen-secret-0123456789'
-    run_key_task(_live(litellm_server), params(key_alias='probe-a', key=secret))
+    run_key_task(_client(litellm_server), params(key_alias='probe-a', key=secret), False)
     with pytest.raises(LiteLLMError) as info:
-        run_key_task(_live(litellm_server), params(key_alias='probe-b', key=secret))
+        run_key_task(_client(litellm_server), params(key_alias='probe-b', key=secret), False)
     assert "already belongs to the key 'probe-a'" in str(info.value)
     assert secret not in str(info.value)
-    assert [k['key_alias'] for k in _live(litellm_server).client.list_keys()['keys']] == ['probe-a']
+    assert [k['key_alias'] for k in _client(litellm_server).list_keys()['keys']] == ['probe-a']
 
 
-def test_losing_a_create_race_converges_on_the_winner(litellm_server):
-    reconciler = _live(litellm_server)
+def test_losing_a_create_race_converges_on_the_winner(litellm_server, monkeypatch):
+    client = _client(litellm_server)
     # Our read sees no key; another run creates the alias before our create arrives.
-    plan = reconciler.plan('raced', 'present', params(key_alias='raced', max_budget=5), None)
-    _live(litellm_server).client.generate_key({'key_alias': 'raced', 'max_budget': 1})
-    original_find = reconciler.find
+    plan = key_reconciler(client).plan(params(key_alias='raced', max_budget=5), None)
+    _client(litellm_server).generate_key({'key_alias': 'raced', 'max_budget': 1})
+    original_find = KEY.find
     calls = []
 
-    def find_missing_first(alias):
-        calls.append(alias)
-        return None if len(calls) == 1 else original_find(alias)
+    def find_missing_first(resource_client, declared):
+        calls.append(declared['key_alias'])
+        return None if len(calls) == 1 else original_find(resource_client, declared)
 
-    reconciler.find = find_missing_first
-    result = run_key_task(reconciler, params(key_alias='raced', max_budget=5))
+    monkeypatch.setattr(KEY, 'find', find_missing_first)
+    result = run_key_task(client, params(key_alias='raced', max_budget=5), False)
     assert plan.action == 'create'
     assert result['action'] == 'update' and result['changed_settings'] == ['max_budget']
     assert 'key' not in result
-    keys = reconciler.client.list_keys(key_alias='raced')['keys']
+    keys = client.list_keys(key_alias='raced')['keys']
     assert len(keys) == 1 and keys[0]['max_budget'] == 5

@@ -1,0 +1,382 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) llmops.litellm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""One reconcile path for every LiteLLM object: find, plan, then apply or record.
+
+A resource (``Resource`` subclass: key, team, user, budget) says how its object is found, which requests
+create, update and delete it, and what its settings are (a ``FieldTable``). The ``Reconciler`` does the rest
+the same way for all of them:
+
+- ``find`` reads the object by what identifies it;
+- ``plan`` compares the declared settings with the stored ones and returns a ``Plan``: an action, a list of
+  *unsent* requests (each knows its retry policy and whether it writes) and the before/after diff;
+- ``apply`` is the one place that decides to send them, or, in check mode, to record them unsent.
+
+Private to the collection (leading underscore): its API may change between releases.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.llmops.litellm.plugins.module_utils._errors import (
+    DuplicateIdentity,
+    EnterpriseFeatureRequired,
+    LiteLLMError,
+    MissingReference,
+    NotFoundError,
+)
+from ansible_collections.llmops.litellm.plugins.module_utils._fields import FieldTable
+
+CHANGING_ACTIONS = ('create', 'update', 'delete')
+
+
+class Resource:
+    """What the engine needs to know about one kind of LiteLLM object. Subclasses fill it in."""
+
+    kind = None                 # the object's name in messages: "key", "team"
+    identity = ()               # the options that identify the object, most specific first
+    server_id = None            # the field of a stored object that the proxy identifies it by
+    fields = FieldTable(())     # the settings
+
+    # -- identity --------------------------------------------------------------------------------------
+
+    def label(self, params):
+        """What a message or a diff calls the object the task declares."""
+        for name in self.identity:
+            if params.get(name) is not None:
+                return params[name]
+        return None
+
+    def identity_view(self, params, record):
+        """The identifying fields of a diff entry."""
+        view = dict((name, params.get(name)) for name in self.identity if params.get(name) is not None)
+        if record is not None and record.get(self.server_id) is not None:
+            view[self.server_id] = record[self.server_id]
+        return view
+
+    # -- options ---------------------------------------------------------------------------------------
+
+    def argument_spec(self, exclude=()):
+        return self.fields.argument_spec(exclude)
+
+    def validate(self, params):
+        """Raise InvalidOption for bad input; nothing has been sent yet."""
+        self.fields.validate(params)
+
+    # -- requests (subclasses) -------------------------------------------------------------------------
+
+    def find(self, client, params):
+        """The stored object the task declares, or None. Raise DuplicateIdentity if that is ambiguous."""
+        raise NotImplementedError
+
+    def create_request(self, client, params):
+        raise NotImplementedError
+
+    def update_request(self, client, record, values):
+        raise NotImplementedError
+
+    def delete_request(self, client, record):
+        raise NotImplementedError
+
+    def related_requests(self, client, params, record):
+        """Writes beyond the object's own update (team members); returns (requests, before, after)."""
+        return [], {}, {}
+
+    def references(self, params, record):
+        """The (option, resource, id) of objects that must exist before this object is written."""
+        return []
+
+    def exists(self, client, identifier):
+        """Whether an object of this kind with this id exists (for resources other objects refer to)."""
+        raise NotImplementedError
+
+    def missing_reference(self, option, identifier):
+        return ('%s %r does not exist on the proxy. Create it first (an earlier task, or LiteLLM\'s API), or '
+                'leave %s out.' % (self.kind, identifier, option))
+
+    def lost_create_race(self, error):
+        """True if ``error`` says another run created the object between our read and our create."""
+        return False
+
+    # -- views -----------------------------------------------------------------------------------------
+
+    def describe(self, record):
+        """The object's settings and server-managed facts, never a secret."""
+        view = self.fields.current(record)
+        view.update(self.identity_view({}, record))
+        return view
+
+    def described_after(self, plan, answers):
+        """The object's view once ``plan`` is applied (None where it is gone or was never created)."""
+        if plan.action in ('delete', 'absent'):
+            return None
+        if plan.action == 'create':
+            answer = answers[0] if answers else None
+            if answer is None:
+                return None
+            info = self.describe(answer)
+        else:
+            info = self.describe(plan.record)
+        info.update(self.fields.desired(plan.params))
+        info.update(plan.sent_values)
+        info.update(plan.related_after)
+        return info
+
+    # -- creation --------------------------------------------------------------------------------------
+
+    def accept_created(self, plan, answer):
+        """Check the answer to a create; return it (or what stands for it)."""
+        return answer
+
+    def recover_created(self, plan, record, error):
+        """The create's answer was lost but the object exists: return what stands for the answer."""
+        return record
+
+    def create_unknown(self, plan, error, read_error):
+        return LiteLLMError(
+            'creating the %s %r may or may not have happened (%s), and reading it back failed too (%s). Run the '
+            'task again: it finds the %s and does not create a second one.'
+            % (self.kind, plan.label, error.message, read_error.message, self.kind),
+            method='POST', status=read_error.status)
+
+
+class Plan:
+    """What one object needs: an action, the unsent requests that do it, and the diff they make."""
+
+    def __init__(self, resource, params, action, record=None, requests=(), changed_settings=(), diff=None,
+                 sent_values=None, related_after=None):
+        self.resource = resource
+        self.params = params
+        self.label = resource.label(params)
+        self.action = action                  # create | update | delete | unchanged | absent
+        self.record = record
+        self.requests = list(requests)
+        self.changed_settings = list(changed_settings)
+        self.diff = diff
+        self.sent_values = sent_values or {}  # what the update carries per setting (merged mappings)
+        self.related_after = related_after or {}  # what the related writes leave (a team's members)
+
+    @property
+    def changed(self):
+        return self.action in CHANGING_ACTIONS
+
+    @property
+    def writes(self):
+        return [r for r in self.requests if r.writes]
+
+    @property
+    def server_id(self):
+        return (self.record or {}).get(self.resource.server_id)
+
+
+class Reconciler:
+    """Find, plan and apply one resource's objects; in check mode the writes are recorded, never sent."""
+
+    def __init__(self, resource, client, check_mode=False):
+        self.resource = resource
+        self.client = client
+        self.check_mode = check_mode
+        self.warnings = []
+        # Objects found to exist (or not) during this task, so a reference is read once per task.
+        self._known = {}
+
+    def find(self, params):
+        return self.resource.find(self.client, params)
+
+    # planning
+
+    def plan(self, params, record):
+        """Decide what the object ``params`` declares needs, given the stored ``record`` (or None)."""
+        resource = self.resource
+        fields = resource.fields
+        label_view = resource.identity_view(params, record)
+        # An object that is absent has no server id to show.
+        absent_view = resource.identity_view(params, None)
+        if params.get('state') == 'absent':
+            if record is None:
+                return Plan(resource, params, 'absent', diff=_diff(absent_view, None, None))
+            before = _present(label_view, fields.display(_without_identity(resource.describe(record), label_view)))
+            return Plan(resource, params, 'delete', record, [resource.delete_request(self.client, record)],
+                        diff=_diff(absent_view, before, None))
+
+        if record is None:
+            values = fields.creation_values(params)
+            requests = [resource.create_request(self.client, params)]
+            related, _before, related_after = resource.related_requests(self.client, params, None)
+            shown = dict((name, value) for name, value in values.items() if not fields[name].no_log)
+            shown.update(related_after)
+            return Plan(resource, params, 'create', None, requests + related, related_after=related_after,
+                        diff=_diff(absent_view, None, _present(label_view, fields.display(shown))))
+
+        desired = fields.desired(params)
+        current = fields.current(record)
+        changed = fields.differing(desired, current)
+        requests = []
+        sent = {}
+        if changed:
+            sent = dict((name, fields[name].to_send(desired[name], record)) for name in changed)
+            requests.append(resource.update_request(self.client, record, sent))
+        related, related_before, related_after = resource.related_requests(self.client, params, record)
+        requests.extend(related)
+        changed_settings = changed + sorted(related_before)
+        if not requests:
+            view = _present(label_view, fields.display(dict((name, current[name]) for name in desired)))
+            return Plan(resource, params, 'unchanged', record, diff=_diff(absent_view, view, dict(view)))
+        before = dict((name, current[name]) for name in changed)
+        before.update(related_before)
+        after = dict(sent)
+        after.update(related_after)
+        return Plan(resource, params, 'update', record, requests, changed_settings, sent_values=sent,
+                    related_after=related_after, diff=_diff(absent_view, _present(label_view, fields.display(before)),
+                               _present(label_view, fields.display(after))))
+
+    def check_references(self, plan):
+        """Before a write: every object the plan refers to exists (read once per task, never on no change).
+
+        In check mode a missing object is a warning, not a failure: an earlier task of the same run may be
+        the one that creates it, and check mode created nothing.
+        """
+        if not plan.writes or plan.action == 'delete':
+            return
+        for option, target, identifier in self.resource.references(plan.params, plan.record):
+            known = (target.kind, identifier)
+            if known not in self._known:
+                self._known[known] = target.exists(self.client, identifier)
+            if self._known[known]:
+                continue
+            message = target.missing_reference(option, identifier)
+            if not self.check_mode:
+                raise MissingReference(option, message)
+            warning = '%s: %s A real run fails here unless an earlier task creates it.' % (option, message)
+            if warning not in self.warnings:
+                self.warnings.append(warning)
+
+    # applying
+
+    def apply(self, plan):
+        """Send (or, in check mode, record) the plan's requests in order. Returns their answers (None unsent)."""
+        answers = []
+        for request in plan.requests:
+            if self.check_mode:
+                self.client.record_unsent(request)
+                answers.append(None)
+                continue
+            try:
+                if plan.action == 'create' and request is plan.requests[0]:
+                    answers.append(self._create(plan, request))
+                else:
+                    answers.append(self.client.send(request))
+            except NotFoundError:
+                if plan.action == 'delete':
+                    # Gone already: deleted between our read and our write, or by an earlier attempt of this
+                    # very request whose answer was lost. Either way the desired state holds.
+                    answers.append(None)
+                    continue
+                raise
+            except EnterpriseFeatureRequired as exc:
+                raise self.enterprise_refusal(exc, request)
+        return answers
+
+    def _create(self, plan, request):
+        """Send a create at most once per object: an ambiguous failure is resolved by reading again."""
+        resource = self.resource
+        error = None
+        for _attempt in range(self.client.retries + 1):
+            try:
+                answer = self.client.send(request)
+            except LiteLLMError as exc:
+                if not exc.ambiguous:
+                    raise
+                error = exc
+            else:
+                return resource.accept_created(plan, answer)
+            # The proxy may or may not have created it. Ask before sending anything again: retrying blindly
+            # could leave two objects where one was declared.
+            try:
+                record = self.find(plan.params)
+            except LiteLLMError as read_error:
+                raise resource.create_unknown(plan, error, read_error)
+            if record is not None:
+                return resource.recover_created(plan, record, error)
+        raise error
+
+    def enterprise_refusal(self, error, request):
+        """Name the options a proxy without an Enterprise license refused, instead of blaming the API key."""
+        body = request.json if isinstance(request.json, dict) else {}
+        sent = [f for f in self.resource.fields if f.name in body]
+        named = [f.name for f in sent if f.name in error.message] or [f.name for f in sent if f.enterprise]
+        subject = ', '.join(named) if named else 'this request'
+        message = ('%s: %s. Leave %s out on a proxy without a LiteLLM Enterprise license.'
+                   % (subject, error.message, 'them' if len(named) > 1 else 'it'))
+        return EnterpriseFeatureRequired(message, status=error.status, error_type=error.error_type,
+                                         param=error.param, method=error.method, url=error.url)
+
+
+def run_task(reconciler, params):
+    """One object's task: read, plan, check references, apply (or record) and build the common result."""
+    resource = reconciler.resource
+    record = reconciler.find(params)
+    plan = reconciler.plan(params, record)
+    reconciler.check_references(plan)
+    try:
+        answers = reconciler.apply(plan)
+    except LiteLLMError as exc:
+        # Another run created the object between our read and our create (parallel CI jobs declaring one
+        # object): plan again against the one that won, as a re-run would, instead of failing.
+        record = reconciler.find(params) if plan.action == 'create' and resource.lost_create_race(exc) else None
+        if record is None:
+            raise
+        plan = reconciler.plan(params, record)
+        answers = reconciler.apply(plan)
+    result = {
+        'changed': plan.changed,
+        'action': plan.action,
+        'changed_settings': plan.changed_settings,
+        'diff': plan.diff,
+        'warnings': list(reconciler.warnings),
+    }
+    return plan, answers, result
+
+
+def _without_identity(view, identity):
+    return dict((k, v) for k, v in view.items() if k not in identity)
+
+
+def _present(identity, settings):
+    view = dict(identity)
+    view['state'] = 'present'
+    view.update(settings)
+    return view
+
+
+def _diff(identity, before, after):
+    absent = dict(identity)
+    absent['state'] = 'absent'
+    return {'before': before or absent, 'after': after or dict(absent)}
+
+
+def duplicates_error(kind, identity, value, ids, id_name):
+    """The failure for more than one stored object matching what identifies the declared one."""
+    return DuplicateIdentity(
+        '%d %ss share %s %r (%s: %s); the module cannot tell which one to manage. Delete the extra %ss, or '
+        'identify the %s by its %s. Nothing was changed.'
+        % (len(ids), kind, identity, value, id_name, ', '.join(sorted(str(i) for i in ids)), kind, kind, id_name))
+
+
+def object_task(resource, result_name):
+    """The task function of a module that manages one object of ``resource``: its settings are returned as
+    ``result_name`` (and its id as the resource's server id) whenever the object exists after the task."""
+
+    def run(client, params, check_mode):
+        plan, answers, result = run_task(Reconciler(resource, client, check_mode), params)
+        info = resource.described_after(plan, answers)
+        if info is not None:
+            result[result_name] = info
+            result[resource.server_id] = info.get(resource.server_id)
+        result['requests'] = client.history
+        return result
+
+    return run
