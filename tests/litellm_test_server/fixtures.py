@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """pytest fixtures for the local key server; ``tests/conftest.py`` imports them for every test.
 
-``litellm_server`` is one server per test session, emptied (keys and counters) and switched back to
-enterprise behaviour before every test that uses it.  ``litellm_server_factory(**start_server_kwargs)``
+``litellm_server`` is one server per test session, emptied (all data and counters) and switched back to
+enterprise behaviour and lenient references before every test that uses it.  ``litellm_server_factory(**start_server_kwargs)``
 starts extra servers (TLS, plain proxy, a given SQLite file ...) that stop when the test ends.
 """
 
@@ -32,11 +32,14 @@ def litellm_server_session():
 
 @pytest.fixture
 def litellm_server(litellm_server_session):  # pylint: disable=redefined-outer-name
-    """The session's key server, emptied of keys and counters before the test."""
+    """The session's server, emptied (keys, teams, users, budgets, organizations, counters) before the test, licensed
+    and with lenient references (set ``plain_proxy`` / ``strict_references`` in a test to change that)."""
     litellm_server_session.reset(data=True)
     litellm_server_session.plain_proxy = False
+    litellm_server_session.strict_references = False
     yield litellm_server_session
     litellm_server_session.plain_proxy = False
+    litellm_server_session.strict_references = False
 
 
 @pytest.fixture

@@ -1,50 +1,74 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2025, llmops.litellm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Local LiteLLM-compatible key server: a TEST AND DEMO ASSET, not a LiteLLM replacement.
+"""Local LiteLLM-compatible server: a TEST AND DEMO ASSET, not a LiteLLM replacement.
 
-It speaks the virtual-key API of the LiteLLM proxy 1.108.7 (``/key/generate``, ``/key/update``,
-``/key/delete``, ``/key/info``, ``/key/list``, ``/key/regenerate``, ``/key/{key}/regenerate``,
-``/key/block``, ``/key/unblock``, ``/health/liveliness``) with the same paths, payloads, status codes
-and error shape, so the collection's client, modules and LiteLLM's own client can be exercised on a
-machine without Postgres.  It stores keys in SQLite, authenticates only the master key, and knows
-nothing of teams, users, organizations, models or spend tracking.
+It speaks the management API of the LiteLLM proxy 1.108.7 with the same paths, payloads, status codes and error
+shapes, so the collection's client, modules and LiteLLM's own client can be exercised on a machine without
+Postgres.  It stores everything in SQLite and authenticates only the master key.
+
+- Keys (this file): ``/key/generate``, ``/key/update``, ``/key/delete``, ``/key/info``, ``/key/list``,
+  ``/key/regenerate``, ``/key/{key}/regenerate``, ``/key/block``, ``/key/unblock``,
+  ``/key/service-account/generate``.
+- Teams, users, budgets, organizations (``management.py``): ``/team/new``, ``/team/update``, ``/team/delete``,
+  ``/team/info``, ``/team/list``, ``/v2/team/list``, ``/team/member_add``, ``/team/member_update``,
+  ``/team/member_delete``, ``/team/block``, ``/team/unblock``, ``/user/new``, ``/user/update``, ``/user/delete``,
+  ``/user/info``, ``/user/list``, ``/budget/new``, ``/budget/update``, ``/budget/info``, ``/budget/list``,
+  ``/budget/delete``, ``/organization/new``, ``/organization/info``, ``/organization/list``,
+  ``DELETE /organization/delete``; ``SEMANTICS.md`` says what each one does and answers.
+- ``/health/liveliness`` (no key needed).
 
 Start it with::
 
     python tests/litellm_test_server/server.py --port 4000 --master-key sk-... [--db FILE]
-        [--plain-proxy] [--certfile F --keyfile F [--client-ca F]] [--ready-file F]
+        [--plain-proxy] [--strict-references] [--certfile F --keyfile F [--client-ca F]] [--ready-file F]
 
 ``--port 0`` picks a free port; ``--ready-file`` receives the base URL once the server listens.
 The master key falls back to the environment variable ``LITELLM_MASTER_KEY``.
 
 Test-only endpoints (master key required): ``GET /_test/requests`` returns per-endpoint request
-counters ``{"counts": {"POST /key/generate": n, ...}, "total": n, "writes": n, "accepted_writes": n}``,
-``POST /_test/reset`` clears them (``{"data": true}`` also deletes every key), and ``POST /_test/seed``
-``{"keys": [{"key": "sk-...", "key_alias": ...}, ...]}`` stores raw rows without the alias check (to
-build states such as two keys sharing one alias, which a real proxy can hold but refuses to create).
+counters ``{"counts": {"POST /key/generate": n, "POST /team/new": n, ...}, "total": n, "writes": n,
+"accepted_writes": n}`` (writes: POST/PUT/PATCH/DELETE of the LiteLLM endpoints except the read-only
+``POST /budget/info``), ``POST /_test/reset`` clears them (``{"data": true}`` also deletes all data), and
+``POST /_test/seed`` ``{"keys": [...], "teams": [...], "users": [...], "budgets": [...], "organizations": [...]}``
+stores raw rows without any check (to build states such as two keys sharing one alias, which a real proxy can
+hold but refuses to create; rows get the table's defaults and generated ids).
 
-Mirrored from LiteLLM (source and measurements of a real 1.108.7 proxy):
+Mirrored from LiteLLM (its source and measurements of a real 1.108.7 proxy with PostgreSQL):
 
 - Bodies and query strings are validated against ``openapi-keys-1.100.0.json`` (jsonschema) plus what the
-  1.108.7 proxy's own /openapi.json adds (``openapi-keys-1.108.7-additions.json``), with
-  pydantic's lax scalar conversions for top-level fields ("10" -> 10.0, "yes" -> true); failures answer
+  1.108.7 proxy's own /openapi.json adds (``openapi-keys-1.108.7-additions.json``) for the key endpoints, and
+  against ``openapi-management-1.108.7.json`` (extracted from the 1.108.7 document by ``extract_openapi.py``) for
+  the others, with pydantic's lax scalar conversions for top-level fields ("10" -> 10.0, "yes" -> true) and the
+  request models' own validators (a team member needs a user_id or a user_email); failures answer
   422 ``{"detail": [{"type", "loc", "msg"}]}`` exactly as the real proxy does. Unknown fields are ignored.
-- Other errors answer ``{"error": {"message", "type", "param", "code"}}``; where LiteLLM raises an
-  HTTPException with a dict detail, the message is that dict's ``str()`` (e.g. ``"{'error': 'No keys found'}"``).
+- Other errors answer as the endpoint raises them: ``{"error": {"message", "type", "param", "code"}}`` where
+  LiteLLM converts the exception (an HTTPException's dict detail becomes its ``str()``, e.g.
+  ``"{'error': 'No keys found'}"``), FastAPI's ``{"detail": ...}`` where the endpoint raises outside any
+  ``try`` (team member and budget endpoints, /team/delete, /user/delete), text/plain 500 where nothing catches.
 - Auth: no header, a malformed one or a key other than the master key answer 401 with LiteLLM's messages.
 - ``token`` = sha256 of the secret; a value starting with "sk-" is a secret, anything else a hash.
-- Metadata folding, ``metadata`` replacing stored metadata on update, soft_budget in a linked budget row
-  (``litellm_budget_table``), ``duration`` -> ``expires``, archived rows for deleted and rotated keys
-  (``/key/info`` answers ``status: deleted`` for them), ``organization_id`` in /key/info but ``org_id`` in
-  /key/list full objects.
+- Metadata folding, ``metadata`` replacing stored metadata on update (keys, teams, users), soft_budget in a
+  linked budget row (``litellm_budget_table``), ``duration`` -> ``expires``, archived rows for deleted and
+  rotated keys (``/key/info`` answers ``status: deleted`` for them), ``organization_id`` in /key/info but
+  ``org_id`` in /key/list full objects; immutable ``metadata.service_account_id``.
+- Team aliases are not unique, team ids are; team model aliases live in a model table (``litellm_model_table``);
+  team members get user rows (created when missing) and membership rows; ``/user/new`` creates a key unless
+  ``auto_create_key`` is false; delete cascades as LiteLLM's (SEMANTICS.md).
 - ``--plain-proxy``: tags/guardrails/policies/prompts (non-empty) answer 403, a non-empty
-  model_max_budget 500 (400 on update), and regeneration 500 (measured: not 403).
+  model_max_budget 500 (400 on update), regeneration 500 (measured: not 403), team admins 400, every
+  organization route 403.
+- ``--strict-references`` (``strict_references=True``): the references a real proxy's database checks are
+  checked: ``/key/generate`` with a missing organization or budget answers 500 (a missing team is accepted),
+  ``/key/update`` of a key whose team is missing answers 404, a team change needs the key's user in the team.
 
 Known differences: only the master key authenticates (generated keys are not credentials here, and the
-grace period of a rotated key has nothing to keep valid); teams, users, organizations, projects and budgets
-named by id are not checked for existence; no spend tracking; a body that is JSON but not an object
-answers 422 (the real proxy answers 500); nested values get no lax conversions.
+grace period of a rotated key has nothing to keep valid); without ``--strict-references`` (the default, which
+the key-only demos and tests rely on) the team, organization and budget ids a key names are not checked; no
+spend tracking; no model router (a key's models are not checked against its team's); ``/team/update`` does not
+manage team-member budgets (``team_member_*``); ``/user/info`` needs a ``user_id``; a body that is JSON but not
+an object answers 422 (the real proxy answers 500); nested values get no lax conversions; union-typed fields
+(``member``: a member or a list) report only the first alternative's validation errors.
 """
 
 from __future__ import annotations
@@ -52,7 +76,6 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime
-import hashlib
 import json
 import math
 import os
@@ -71,34 +94,31 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import jsonschema
 
+if __package__:
+    from .common import (
+        duration_in_seconds, GENERATED_KEY_BYTES, hash_token, hash_token_if_needed, METADATA_FIELDS,
+        METADATA_FIELDS_PREMIUM, MINIMUM_CUSTOM_KEY_LENGTH, NOT_PREMIUM_USER, PlainResponse, PlainTextResponse,
+        PROXY_ADMIN_NAME, ProxyError, RequestInvalid, _budget_duration_error, _db_time, _http_exception, _masked,
+        _now, _value_error, _with_relations,
+    )
+    from .management import ManagementService
+else:  # run as a script: python tests/litellm_test_server/server.py
+    from common import (  # type: ignore[no-redef]
+        duration_in_seconds, GENERATED_KEY_BYTES, hash_token, hash_token_if_needed, METADATA_FIELDS,
+        METADATA_FIELDS_PREMIUM, MINIMUM_CUSTOM_KEY_LENGTH, NOT_PREMIUM_USER, PlainResponse, PlainTextResponse,
+        PROXY_ADMIN_NAME, ProxyError, RequestInvalid, _budget_duration_error, _db_time, _http_exception, _masked,
+        _now, _value_error, _with_relations,
+    )
+    from management import ManagementService  # type: ignore[no-redef]
+
 OPENAPI_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi-keys-1.100.0.json")
 # What the 1.108.7 proxy's own /openapi.json declares beyond the 1.100.0 document (tpd_limit, soft_budget on update...).
 OPENAPI_ADDITIONS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi-keys-1.108.7-additions.json")
+# Team, user, budget and organization operations of the 1.108.7 proxy's /openapi.json (see extract_openapi.py).
+OPENAPI_MANAGEMENT_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi-management-1.108.7.json")
 # Field declaration order of LiteLLM's request models: pydantic lists validation errors in this order.
 FIELD_ORDER_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "field-order-1.108.7.json")
 
-PROXY_ADMIN_NAME = "default_user_id"
-GENERATED_KEY_BYTES = 16
-MINIMUM_CUSTOM_KEY_LENGTH = 16
-NOT_PREMIUM_USER = (
-    "You must be a LiteLLM Enterprise user to use this feature. If you have a license please set `LITELLM_LICENSE` in "
-    "your env. Get a 7 day trial key here: https://www.litellm.ai/enterprise#trial. \nPricing: https://www.litellm.ai/#pricing"
-)
-
-# proxy/_types.py: request fields LiteLLM folds into the key's metadata instead of storing as columns.
-METADATA_FIELDS = (
-    "model_rpm_limit", "model_tpm_limit", "model_itpm_limit", "model_otpm_limit", "default_estimated_output_tokens",
-    "default_estimated_output_tokens_per_model", "mcp_rpm_limit", "tag_rpm_limit", "rpm_limit_type", "tpm_limit_type",
-    "enforced_params", "temp_budget_increase", "temp_budget_expiry", "allowed_vector_store_indexes",
-    "enforced_batch_output_expires_after", "enforced_file_expires_after", "throttle_on_budget_exceeded",
-    "enable_prompt_caching", "end_user_budget_id", "require_trace_id",
-)
-METADATA_FIELDS_PREMIUM = (
-    "disable_global_guardrails", "guardrails", "policies", "tags", "team_member_key_duration", "prompts", "logging",
-    "secret_manager_settings", "allowed_passthrough_routes", "denied_passthrough_routes",
-)
-
-# Columns of LiteLLM_VerificationToken (schema.prisma) in the order Prisma returns them, with their defaults.
 KEY_COLUMNS = (
     ("token", None), ("key_name", None), ("key_alias", None), ("soft_budget_cooldown", False), ("spend", 0.0),
     ("total_spend", 0.0), ("expires", None), ("models", []), ("aliases", {}), ("config", {}), ("router_settings", {}),
@@ -184,90 +204,9 @@ LIST_VIEW_TOKEN_FIELDS = (
 )
 
 _UNSAFE_ALIAS = re.compile("(^|/)\\.\\.(/|$)|[\\x00-\\x1f\\x7f-\\x9f\\x85\u2028\u2029]")
-_DURATION = re.compile(r"(\d+)(mo|[smhdw]?)")
-_DURATION_WORDS = {"hourly": "1h", "daily": "24h", "weekly": "7d", "monthly": "30d"}
 _VALID_API_KEY = re.compile(r"^(sk-[A-Za-z0-9_-]+|[a-fA-F0-9]{64})$")
 _BOOL_TRUE = frozenset(("1", "on", "t", "true", "y", "yes"))
 _BOOL_FALSE = frozenset(("0", "off", "f", "false", "n", "no"))
-
-
-def hash_token(secret):
-    """The token LiteLLM stores for a secret: its sha256 hex digest."""
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
-def hash_token_if_needed(value):
-    """LiteLLM's rule: only values starting with "sk-" are secrets; anything else is taken as a hash already."""
-    return hash_token(value) if value.startswith("sk-") else value
-
-
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
-def _db_time(moment):
-    """A timestamp as Postgres timestamp(3) returns it through Prisma (millisecond precision, UTC offset)."""
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000).isoformat()
-
-
-def duration_in_seconds(duration):
-    """LiteLLM's duration parser (litellm_core_utils/duration_parser.py), same messages on failure."""
-    normalized = _DURATION_WORDS.get(duration.strip().lower(), duration)
-    match = _DURATION.match(normalized)
-    if not match:
-        raise ValueError("Invalid duration format")
-    value, unit = int(match.group(1)), match.group(2)
-    factors = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "mo": 30 * 86400}
-    if unit not in factors:
-        raise ValueError("Unsupported duration unit, passed duration: %s" % duration)
-    return value * factors[unit]
-
-
-def _budget_duration_error(budget_duration):
-    try:
-        seconds = duration_in_seconds(budget_duration)
-    except ValueError:
-        seconds = 0
-    if seconds > 0:
-        return None
-    return "Invalid budget_duration '%s'. Use a format like '1h', '24h', '7d', or '30d'." % budget_duration
-
-
-class ProxyError(Exception):
-    """An error answered in LiteLLM's ProxyException shape: {"error": {"message", "type", "param", "code"}}."""
-
-    def __init__(self, status, message, error_type="internal_server_error", param=None):
-        super().__init__(message)
-        self.status = status
-        self.message = str(message)
-        self.error_type = error_type
-        self.param = param
-
-    def body(self):
-        return {"error": {"message": self.message, "type": self.error_type, "param": self.param, "code": str(self.status)}}
-
-
-def _http_exception(status, detail, error_type="internal_server_error", param=None):
-    """An HTTPException(detail=...) as LiteLLM's handle_exception_on_proxy renders it: str() of the detail."""
-    return ProxyError(status, str(detail), error_type, param)
-
-
-class RequestInvalid(Exception):
-    """A FastAPI request validation failure: 422 {"detail": [{"type", "loc", "msg"}]}."""
-
-    def __init__(self, errors):
-        super().__init__("request validation failed")
-        self.errors = errors
-
-
-class PlainResponse(Exception):
-    """A FastAPI/Starlette routing answer such as 404 {"detail": "Not Found"}."""
-
-    def __init__(self, status, detail, headers=None):
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.headers = headers or {}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -329,14 +268,19 @@ class RequestValidator(object):
         if isinstance(body, dict):
             body = self._coerce_lax(body, self.resolve(_non_null(schema)))
         errors = self._errors(schema, body, ["body"])
-        reference = _non_null(schema).get("$ref", "")
-        order = self.field_order.get(reference.rsplit("/", 1)[-1], [])
+        order = self.declaration_order(method, path_template)
         errors.sort(key=lambda item: _declaration_rank(order, item["loc"]))
         if not errors and isinstance(body, dict):
             errors = self._datetime_errors(self.resolve(_non_null(schema)), body)
         if errors:
             raise RequestInvalid(errors)
         return body
+
+    def declaration_order(self, method, path_template):
+        """The request model's field order: pydantic reports errors in it (the schema's properties keep it too)."""
+        schema = self.body_schema(method, path_template) or {}
+        name = _non_null(schema).get("$ref", "").rsplit("/", 1)[-1]
+        return self.field_order.get(name) or list(self.resolve(_non_null(schema)).get("properties", {}))
 
     def _datetime_errors(self, schema, body):
         """Top-level "format": "date-time" fields, parsed as pydantic parses a datetime."""
@@ -533,10 +477,6 @@ def _pydantic_error(error, loc):
     return {"type": "value_error", "loc": loc, "msg": "Value error, %s" % error.message}
 
 
-def _value_error(message):
-    return RequestInvalid([{"type": "value_error", "loc": ["body"], "msg": "Value error, %s" % message}])
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Storage
 # ---------------------------------------------------------------------------------------------------------------
@@ -564,6 +504,10 @@ class KeyStore(object):
             CREATE TABLE IF NOT EXISTS deleted_keys (
                 id INTEGER PRIMARY KEY AUTOINCREMENT, token TEXT NOT NULL, deleted_at TEXT NOT NULL, row TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS deleted_token ON deleted_keys (token);
+            CREATE TABLE IF NOT EXISTS entities (
+                kind TEXT NOT NULL, id TEXT NOT NULL, created_at TEXT, seq INTEGER NOT NULL, row TEXT NOT NULL,
+                PRIMARY KEY (kind, id));
+            CREATE TABLE IF NOT EXISTS sequences (kind TEXT PRIMARY KEY, value INTEGER NOT NULL);
             """
         )
 
@@ -645,6 +589,58 @@ class KeyStore(object):
             self.connection.execute("INSERT OR REPLACE INTO budgets (budget_id, row) VALUES (?, ?)",
                                     (row["budget_id"], json.dumps(row)))
 
+    def delete_budget(self, budget_id):
+        with self.lock:
+            self.connection.execute("DELETE FROM budgets WHERE budget_id = ?", (budget_id,))
+
+    def all_budgets(self):
+        """Every budget row, oldest first (the order Postgres returns an unordered find_many in, near enough)."""
+        with self.lock:
+            found = self.connection.execute("SELECT row FROM budgets").fetchall()
+        rows = [json.loads(item[0]) for item in found]
+        rows.sort(key=lambda row: (row.get("created_at") or "", row["budget_id"]))
+        return rows
+
+    def delete_live(self, token):
+        """Delete a key row without archiving it (LiteLLM's delete_many on user and organization deletion)."""
+        with self.lock:
+            self.connection.execute("DELETE FROM keys WHERE token = ?", (token,))
+
+    # -- teams, users, memberships, organizations, model tables: JSON rows by kind and id ----------------------
+
+    def entity(self, kind, entity_id):
+        with self.lock:
+            found = self.connection.execute("SELECT row FROM entities WHERE kind = ? AND id = ?",
+                                            (kind, entity_id)).fetchone()
+        return json.loads(found[0]) if found else None
+
+    def put_entity(self, kind, entity_id, row, created_at):
+        with self.lock:
+            found = self.connection.execute("SELECT seq FROM entities WHERE kind = ? AND id = ?",
+                                            (kind, entity_id)).fetchone()
+            seq = found[0] if found else self.next_id("entity-seq")
+            self.connection.execute(
+                "INSERT OR REPLACE INTO entities (kind, id, created_at, seq, row) VALUES (?, ?, ?, ?, ?)",
+                (kind, entity_id, created_at, seq, json.dumps(row)))
+
+    def delete_entity(self, kind, entity_id):
+        with self.lock:
+            self.connection.execute("DELETE FROM entities WHERE kind = ? AND id = ?", (kind, entity_id))
+
+    def entities(self, kind):
+        """Every row of one kind in insertion order."""
+        with self.lock:
+            found = self.connection.execute("SELECT row FROM entities WHERE kind = ? ORDER BY seq", (kind,)).fetchall()
+        return [json.loads(item[0]) for item in found]
+
+    def next_id(self, kind):
+        """An autoincrement value (Postgres SERIAL), never reused within one database."""
+        with self.lock:
+            found = self.connection.execute("SELECT value FROM sequences WHERE kind = ?", (kind,)).fetchone()
+            value = (found[0] if found else 0) + 1
+            self.connection.execute("INSERT OR REPLACE INTO sequences (kind, value) VALUES (?, ?)", (kind, value))
+        return value
+
     @staticmethod
     def _where(filters):
         """An SQL WHERE clause for exact matches on the indexed columns named in ``filters``."""
@@ -688,6 +684,8 @@ class KeyStore(object):
             self.connection.execute("DELETE FROM keys")
             self.connection.execute("DELETE FROM budgets")
             self.connection.execute("DELETE FROM deleted_keys")
+            self.connection.execute("DELETE FROM entities")
+            self.connection.execute("DELETE FROM sequences")
 
 
 class _Transaction(object):
@@ -733,16 +731,15 @@ def _abbreviate(secret):
     return "sk-..." if len(secret) < MINIMUM_CUSTOM_KEY_LENGTH else "sk-...%s" % secret[-4:]
 
 
-def _masked(value):
-    return "%s****%s" % (value[:4], value[-4:]) if len(value) > 8 else "****"
-
-
 class KeyService(object):
     """The key endpoints' behaviour on top of a KeyStore."""
 
-    def __init__(self, store, plain_proxy=False):
+    def __init__(self, store, plain_proxy=False, strict_references=False):
         self.store = store
         self.plain_proxy = plain_proxy
+        # True: team, organization and budget ids a key names are checked as a real proxy with its database does
+        # (see the module docstring); False: they are stored unchecked, as this server always did.
+        self.strict_references = strict_references
 
     # -- helpers -------------------------------------------------------------------------------------------
 
@@ -796,7 +793,7 @@ class KeyService(object):
 
     # -- generate ------------------------------------------------------------------------------------------
 
-    def generate(self, data):
+    def generate(self, data, enforce_references=True, unique_alias=True):
         for name in ("team_id", "organization_id", "project_id"):
             if data.get(name) == "":
                 data[name] = None
@@ -814,6 +811,10 @@ class KeyService(object):
                 if field in METADATA_FIELDS_PREMIUM and data[field]:
                     self._premium_check(field)
                 metadata[field] = data[field]
+        if (data.get("metadata") or {}).get("service_account_id") is not None and data.get("team_id") is None:
+            # _common_key_generation_helper -> validate_team_id_used_in_service_account_request
+            raise ProxyError(400, "team_id is required for service account keys. Please specify `team_id` in the "
+                                  "request body.")
         self._check_alias_format(data.get("key_alias"))
         secret = data.get("key")
         if secret is not None and not secret.startswith("sk-"):
@@ -830,12 +831,61 @@ class KeyService(object):
         if secret is None:
             secret = "sk-" + secrets.token_urlsafe(GENERATED_KEY_BYTES)
         with self.store.transaction():
-            self._check_alias_unique(data.get("key_alias"))
+            if unique_alias:
+                self._check_alias_unique(data.get("key_alias"))
+            if enforce_references and self.strict_references:
+                self._check_generate_references(data)
             token = hash_token(secret)
             row = self.store.get(token)
             if row is None:
                 row = self._insert(data, token, secret, metadata, expires, now)
         return self._generate_response(secret, row, expires)
+
+    def _check_generate_references(self, data):
+        """What a real proxy's database refuses on /key/generate (a team that does not exist is accepted)."""
+        organization_id = data.get("organization_id")
+        if organization_id is not None and self.store.entity("organization", organization_id) is None:
+            # get_org_object raises OrganizationNotFoundError (a plain Exception): handle_exception_on_proxy, 500.
+            raise ProxyError(500, "Organization doesn't exist in db. Organization=%s. Create organization via "
+                                  "`/organization/new` call." % organization_id)
+        budget_id = data.get("budget_id")
+        if budget_id is not None and data.get("soft_budget") is None and self.store.budget(budget_id) is None:
+            # the insert fails on the foreign key; generate_key_helper_fn answers a generic 500
+            raise _http_exception(500, {"error": "Internal Server Error."})
+
+    def _check_update_references(self, data, existing):
+        """update_key_fn -> _validate_update_key_data: the key's team (sent or stored) must exist, a team change
+        must suit the key, a sent organization must exist when throughput fields or the organization change."""
+        team_id = data.get("team_id") or existing.get("team_id")
+        team = self.store.entity("team", team_id) if team_id is not None else None
+        if team_id is not None and team is None:
+            raise _http_exception(404, {"error": "Team doesn't exist in db. Team=%s. Create team via `/team/new` call."
+                                        % team_id})
+        organization_id = data.get("organization_id") or existing.get("organization_id")
+        throughput = any(data.get(name) is not None for name in ("organization_id", "tpm_limit", "rpm_limit",
+                                                                 "tpm_limit_type", "rpm_limit_type"))
+        if organization_id is not None and throughput and self.store.entity("organization", organization_id) is None:
+            raise ProxyError(400, "Organization not found for organization_id=%s" % organization_id, "auth_error",
+                             "None")
+        if data.get("team_id") is not None and data["team_id"] != existing.get("team_id"):
+            # validate_key_team_change (the model-access check needs a router: not mirrored)
+            if existing.get("tpm_limit") is not None:
+                if team.get("tpm_limit") and existing["tpm_limit"] > team["tpm_limit"]:
+                    raise ProxyError(403, "Key=%s has a tpm_limit=%s which is greater than the team's tpm_limit=%s."
+                                     % (existing["token"], existing["tpm_limit"], team["tpm_limit"]), "auth_error",
+                                     "None")
+                if team.get("rpm_limit") and existing.get("rpm_limit") and existing["rpm_limit"] > team["rpm_limit"]:
+                    raise ProxyError(403, "Key=%s has a rpm_limit=%s which is greater than the team's rpm_limit=%s."
+                                     % (existing["token"], existing["rpm_limit"], team["rpm_limit"]), "auth_error",
+                                     "None")
+            if existing.get("user_id") is not None and not any(
+                    member.get("user_id") == existing["user_id"] for member in team.get("members_with_roles") or []):
+                raise ProxyError(403, "User=%s is not a member of the team=%s. Check team members via `/team/info`."
+                                 % (existing["user_id"], team["team_id"]), "auth_error", "None")
+        budget_id = data.get("budget_id")
+        if budget_id is not None and "soft_budget" not in data and self.store.budget(budget_id) is None:
+            raise ProxyError(400, "Authentication Error, Foreign key constraint failed on the field: "
+                                  "`LiteLLM_VerificationToken_budget_id_fkey (index)`", "auth_error", "None")
 
     def _insert(self, data, token, secret, metadata, expires, now):
         row = _new_row()
@@ -907,6 +957,8 @@ class KeyService(object):
 
     def _update_locked(self, data):
         existing = self._existing_for_update(data)
+        if self.strict_references:
+            self._check_update_references(data, existing)
         key = data.get("key") if data.get("key") is not None else existing["token"]
         now = _now()
         row = dict(existing)
@@ -946,8 +998,19 @@ class KeyService(object):
         if "model_max_budget" in values:
             self._check_model_max_budget(values["model_max_budget"])
         # A sent `metadata` replaces the stored one; folded fields are applied on top of either (nulls ignored).
+        sent_metadata = values.get("metadata") if "metadata" in values else None
         metadata = values["metadata"] if "metadata" in values else copy.deepcopy(existing.get("metadata") or {})
         metadata = dict(metadata or {})
+        for reserved in ("service_account_id",):
+            # LiteLLM_Reserved_Metadata_Fields are immutable once set: kept when omitted, refused when changed.
+            kept = (existing.get("metadata") or {}).get(reserved)
+            if kept is None:
+                continue
+            if "metadata" in values and (sent_metadata is None or (reserved in sent_metadata
+                                                                   and sent_metadata[reserved] != kept)):
+                raise ProxyError(400, "%s is immutable once set and cannot be changed via update." % reserved,
+                                 "auth_error", "None")
+            metadata[reserved] = kept
         for field in METADATA_FIELDS_PREMIUM + METADATA_FIELDS:
             if data.get(field) is not None:
                 metadata[field] = data[field]
@@ -1159,20 +1222,15 @@ class KeyService(object):
             raise _http_exception(400, {"error": "New key must be at least %d characters long." % MINIMUM_CUSTOM_KEY_LENGTH})
         return new_secret
 
+    def archive(self, row, now):
+        """Delete a live key and keep it in the deleted-keys archive (LiteLLM_DeletedVerificationToken)."""
+        self._archive(row, now)
+
     def _archive(self, row, now):
         archived = dict(row)
         archived.update({"deleted_at": _db_time(now), "deleted_by": PROXY_ADMIN_NAME, "deleted_by_api_key": None,
                          "litellm_changed_by": None})
         self.store.delete(row["token"], archived)
-
-
-def _with_relations(row):
-    """A key row as Prisma dumps it without included relations."""
-    result = dict(row)
-    for relation in ("litellm_budget_table", "litellm_organization_table", "litellm_project_table", "object_permission",
-                     "jwt_key_mappings"):
-        result[relation] = None
-    return result
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1187,8 +1245,35 @@ ROUTES = (
     ("GET", re.compile(r"^/key/list$"), "/key/list", "list"),
     ("POST", re.compile(r"^/key/regenerate$"), "/key/regenerate", "regenerate"),
     ("POST", re.compile(r"^/key/(?P<key>.+)/regenerate$"), "/key/{key}/regenerate", "regenerate"),
+    ("POST", re.compile(r"^/key/service-account/generate$"), "/key/service-account/generate",
+     "service_account_generate"),
     ("POST", re.compile(r"^/key/block$"), "/key/block", "block"),
     ("POST", re.compile(r"^/key/unblock$"), "/key/unblock", "unblock"),
+    ("POST", re.compile(r"^/team/new$"), "/team/new", "team_new"),
+    ("POST", re.compile(r"^/team/update$"), "/team/update", "team_update"),
+    ("POST", re.compile(r"^/team/delete$"), "/team/delete", "team_delete"),
+    ("GET", re.compile(r"^/team/info$"), "/team/info", "team_info"),
+    ("GET", re.compile(r"^/team/list$"), "/team/list", "team_list"),
+    ("GET", re.compile(r"^/v2/team/list$"), "/v2/team/list", "team_list_v2"),
+    ("POST", re.compile(r"^/team/member_add$"), "/team/member_add", "team_member_add"),
+    ("POST", re.compile(r"^/team/member_delete$"), "/team/member_delete", "team_member_delete"),
+    ("POST", re.compile(r"^/team/member_update$"), "/team/member_update", "team_member_update"),
+    ("POST", re.compile(r"^/team/block$"), "/team/block", "team_block"),
+    ("POST", re.compile(r"^/team/unblock$"), "/team/unblock", "team_unblock"),
+    ("POST", re.compile(r"^/user/new$"), "/user/new", "user_new"),
+    ("POST", re.compile(r"^/user/update$"), "/user/update", "user_update"),
+    ("POST", re.compile(r"^/user/delete$"), "/user/delete", "user_delete"),
+    ("GET", re.compile(r"^/user/info$"), "/user/info", "user_info"),
+    ("GET", re.compile(r"^/user/list$"), "/user/list", "user_list"),
+    ("POST", re.compile(r"^/budget/new$"), "/budget/new", "budget_new"),
+    ("POST", re.compile(r"^/budget/update$"), "/budget/update", "budget_update"),
+    ("POST", re.compile(r"^/budget/info$"), "/budget/info", "budget_info"),
+    ("GET", re.compile(r"^/budget/list$"), "/budget/list", "budget_list"),
+    ("POST", re.compile(r"^/budget/delete$"), "/budget/delete", "budget_delete"),
+    ("POST", re.compile(r"^/organization/new$"), "/organization/new", "organization_new"),
+    ("GET", re.compile(r"^/organization/info$"), "/organization/info", "organization_info"),
+    ("GET", re.compile(r"^/organization/list$"), "/organization/list", "organization_list"),
+    ("DELETE", re.compile(r"^/organization/delete$"), "/organization/delete", "organization_delete"),
     ("GET", re.compile(r"^/health/liveliness$"), None, "liveliness"),
     ("GET", re.compile(r"^/_test/requests$"), None, "test_requests"),
     ("POST", re.compile(r"^/_test/reset$"), None, "test_reset"),
@@ -1197,15 +1282,20 @@ ROUTES = (
 WRITE_METHODS = frozenset(("POST", "PUT", "DELETE", "PATCH"))
 
 
+WRITE_PREFIXES = ("/key/", "/team/", "/v2/team/", "/user/", "/budget/", "/organization/")
+# POST routes that only read.
+READ_ONLY_POSTS = frozenset(("/budget/info",))
+
+
 def is_write(method, template):
-    return method in WRITE_METHODS and template.startswith("/key/")
+    return method in WRITE_METHODS and template.startswith(WRITE_PREFIXES) and template not in READ_ONLY_POSTS
 
 
 class RequestCounter(object):
-    """Per-endpoint request counts ("METHOD /path-template") of the key endpoints.
+    """Per-endpoint request counts ("METHOD /path-template") of the LiteLLM endpoints.
 
     ``writes`` counts every write request received (also those refused); ``accepted_writes`` only those
-    answered 2xx, i.e. that changed stored keys.
+    answered 2xx, i.e. that changed stored keys, teams, users, budgets or organizations.
     """
 
     def __init__(self):
@@ -1247,9 +1337,10 @@ class KeyServerHTTP(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address, master_key, service, validator, ssl_context=None):
+    def __init__(self, address, master_key, service, validator, ssl_context=None, management=None):
         self.master_key = master_key
         self.service = service
+        self.management = management if management is not None else ManagementService(service.store, service)
         self.validator = validator
         self.counter = RequestCounter()
         self.ssl_context = ssl_context
@@ -1317,6 +1408,15 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def _send_text(self, status, text):
+        body = text.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def _read_body(self):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length > 0 else b""
@@ -1374,6 +1474,8 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
             self._send(status, payload)
         except PlainResponse as answer:
             self._send(answer.status, {"detail": answer.detail}, answer.headers)
+        except PlainTextResponse as answer:
+            self._send_text(answer.status, answer.text)
         except RequestInvalid as invalid:
             self._send(422, {"detail": invalid.errors})
         except ProxyError as error:
@@ -1398,14 +1500,24 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
             raise RequestInvalid([{"type": "missing", "loc": ["body"], "msg": "Field required"}])
         return body
 
-    def _validated_body(self, template, raw_body, required=True):
-        body = self._json_body(raw_body, required)
+    def _validated_body(self, template, raw_body, required=True, method="POST", body=None, before=None):
+        if body is None:
+            body = self._json_body(raw_body, required)
         if body is None:
             return None
         if not isinstance(body, dict):
             raise RequestInvalid([{"type": "model_attributes_type", "loc": ["body"],
                                    "msg": "Input should be a valid dictionary or object to extract fields from"}])
-        return self.server.validator.validate_body("POST", template, body)
+        extra = before(body) if before is not None else None
+        if not extra:
+            return self.server.validator.validate_body(method, template, body)
+        try:
+            self.server.validator.validate_body(method, template, body)
+        except RequestInvalid as invalid:
+            # model validators of nested items report alongside the field errors, in declaration order
+            order = self.server.validator.declaration_order(method, template)
+            raise RequestInvalid(sorted(invalid.errors + extra, key=lambda item: _declaration_rank(order, item["loc"])))
+        raise RequestInvalid(extra)
 
     # -- actions -------------------------------------------------------------------------------------------
 
@@ -1450,6 +1562,116 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
         data = self._validated_body(template, raw_body)
         return 200, self.server.service.set_blocked(data["key"], False)
 
+    # -- service accounts, teams, users, budgets, organizations (management.py) -------------------------------
+
+    @property
+    def _management(self):
+        return self.server.management
+
+    def _action_service_account_generate(self, template, _params, _query, raw_body):
+        """key_management_endpoints.generate_service_account_key_fn (its checks run outside the try: {"detail"})."""
+        data = self._validated_body(template, raw_body)
+        if data.get("team_id") is None:
+            raise PlainResponse(400, "team_id is required for service account keys. Please specify `team_id` in the "
+                                     "request body.")
+        if self.server.service.store.entity("team", data["team_id"]) is None:
+            raise PlainResponse(400, "team_id does not exist in the database. Please specify a valid `team_id` in the "
+                                     "request body.")
+        metadata = dict(data.get("metadata") or {})
+        if metadata.get("service_account_id") is None:
+            metadata["service_account_id"] = data.get("key_alias") or str(uuid.uuid4())
+            data["metadata"] = metadata
+        data.pop("user_id", None)  # "do not allow user_id to be set for service account keys"
+        return 200, self.server.service.generate(data)
+
+    def _action_team_new(self, template, _params, _query, raw_body):
+        return 200, self._management.new_team(self._validated_body(template, raw_body, before=_check_team_members))
+
+    def _action_team_update(self, template, _params, _query, raw_body):
+        return 200, self._management.update_team(self._validated_body(template, raw_body))
+
+    def _action_team_delete(self, template, _params, _query, raw_body):
+        return 200, self._management.delete_teams(self._validated_body(template, raw_body))
+
+    def _action_team_info(self, template, _params, query, _raw_body):
+        values = self.server.validator.validate_query("GET", template, query)
+        return 200, self._management.team_info(values.get("team_id"))
+
+    def _action_team_list(self, template, _params, query, _raw_body):
+        return 200, self._management.list_teams(self.server.validator.validate_query("GET", template, query))
+
+    def _action_team_list_v2(self, template, _params, query, _raw_body):
+        return 200, self._management.list_teams_v2(self.server.validator.validate_query("GET", template, query))
+
+    def _action_team_member_add(self, template, _params, _query, raw_body):
+        data = self._validated_body(template, raw_body, before=_check_member_add_identity)
+        return 200, self._management.member_add(data)
+
+    def _action_team_member_delete(self, template, _params, _query, raw_body):
+        data = self._validated_body(template, raw_body, before=_check_identity)
+        return 200, self._management.member_delete(data)
+
+    def _action_team_member_update(self, template, _params, _query, raw_body):
+        return 200, self._management.member_update(self._validated_body(template, raw_body))
+
+    def _action_team_block(self, template, _params, _query, raw_body):
+        return 200, self._management.set_team_blocked(self._validated_body(template, raw_body)["team_id"], True)
+
+    def _action_team_unblock(self, template, _params, _query, raw_body):
+        return 200, self._management.set_team_blocked(self._validated_body(template, raw_body)["team_id"], False)
+
+    def _action_user_new(self, template, _params, _query, raw_body):
+        return 200, self._management.new_user(self._validated_body(template, raw_body))
+
+    def _action_user_update(self, template, _params, _query, raw_body):
+        return 200, self._management.update_user(self._validated_body(template, raw_body))
+
+    def _action_user_delete(self, template, _params, _query, raw_body):
+        return 200, self._management.delete_users(self._validated_body(template, raw_body))
+
+    def _action_user_info(self, template, _params, query, _raw_body):
+        values = self.server.validator.validate_query("GET", template, query)
+        return 200, self._management.user_info(values.get("user_id"))
+
+    def _action_user_list(self, template, _params, query, _raw_body):
+        return 200, self._management.list_users(self.server.validator.validate_query("GET", template, query))
+
+    def _action_budget_new(self, template, _params, _query, raw_body):
+        return 200, self._management.new_budget(self._validated_body(template, raw_body))
+
+    def _action_budget_update(self, template, _params, _query, raw_body):
+        return 200, self._management.update_budget(self._validated_body(template, raw_body))
+
+    def _action_budget_info(self, template, _params, _query, raw_body):
+        return 200, self._management.info_budgets(self._validated_body(template, raw_body))
+
+    def _action_budget_list(self, _template, _params, _query, _raw_body):
+        return 200, self._management.list_budgets()
+
+    def _action_budget_delete(self, template, _params, _query, raw_body):
+        return 200, self._management.delete_budget(self._validated_body(template, raw_body))
+
+    def _licensed_body(self, template, raw_body, method="POST"):
+        """Organization routes: the JSON is decoded, then the router's license dependency runs, then validation."""
+        body = self._json_body(raw_body)
+        self._management.check_organizations_licensed()
+        return self._validated_body(template, raw_body, method=method, body=body)
+
+    def _action_organization_new(self, template, _params, _query, raw_body):
+        return 200, self._management.new_organization(self._licensed_body(template, raw_body))
+
+    def _action_organization_delete(self, template, _params, _query, raw_body):
+        return 200, self._management.delete_organizations(self._licensed_body(template, raw_body, method="DELETE"))
+
+    def _action_organization_info(self, template, _params, query, _raw_body):
+        self._management.check_organizations_licensed()
+        values = self.server.validator.validate_query("GET", template, query)
+        return 200, self._management.info_organization(values["organization_id"])
+
+    def _action_organization_list(self, template, _params, query, _raw_body):
+        self._management.check_organizations_licensed()
+        return 200, self._management.list_organizations(self.server.validator.validate_query("GET", template, query))
+
     def _action_test_requests(self, _template, _params, _query, _raw_body):
         return 200, self.server.counter.snapshot()
 
@@ -1477,7 +1699,42 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
             row["updated_at"] = row.get("updated_at") or row["created_at"]
             rows.append(row)
         self.server.service.store.put_many(rows)
-        return 200, {"tokens": [row["token"] for row in rows]}
+        seeded = self._management.seed(body)
+        seeded["tokens"] = [row["token"] for row in rows]
+        return 200, seeded
+
+
+def _identity_error():
+    return RequestInvalid([{"type": "value_error", "loc": ["body"],
+                            "msg": "Value error, Either user id or user email must be provided"}])
+
+
+def _lacks_identity(member):
+    return isinstance(member, dict) and member.get("user_id") is None and member.get("user_email") is None
+
+
+def _check_identity(body):
+    """TeamMemberDeleteRequest's model validator runs before its fields are validated."""
+    if _lacks_identity(body):
+        raise _identity_error()
+
+
+def _check_member_add_identity(body):
+    """TeamMemberAddRequest's model validator: every member needs a user_id or a user_email."""
+    members = body.get("member")
+    members = members if isinstance(members, list) else [members]
+    if any(_lacks_identity(member) for member in members):
+        raise _identity_error()
+
+
+def _check_team_members(body):
+    """NewTeamRequest.members_with_roles items are Members: each needs a user_id or a user_email."""
+    members = body.get("members_with_roles")
+    if not isinstance(members, list):
+        return []
+    return [{"type": "value_error", "loc": ["body", "members_with_roles", index],
+             "msg": "Value error, Either user id or user email must be provided"}
+            for index, member in enumerate(members) if _lacks_identity(member)]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1494,7 +1751,8 @@ def _ssl_context(certfile, keyfile, client_ca):
 
 
 def load_openapi():
-    """The 1.100.0 key API document with the 1.108.7 additions merged in (properties and query parameters)."""
+    """The 1.100.0 key API document with the 1.108.7 additions merged in (properties and query parameters), plus
+    the 1.108.7 team/user/budget/organization fragment (operations and schemas the key documents do not have)."""
     with open(OPENAPI_FILE, encoding="utf-8") as handle:
         document = json.load(handle)
     with open(OPENAPI_ADDITIONS_FILE, encoding="utf-8") as handle:
@@ -1505,6 +1763,13 @@ def load_openapi():
     for operation, parameters in additions["parameters"].items():
         method, path = operation.split(" ", 1)
         document["paths"][path][method.lower()].setdefault("parameters", []).extend(parameters)
+    with open(OPENAPI_MANAGEMENT_FILE, encoding="utf-8") as handle:
+        management = json.load(handle)
+    for path, operations in management["paths"].items():
+        for method, operation in operations.items():
+            document["paths"].setdefault(path, {}).setdefault(method, operation)
+    for name, schema in management["components"]["schemas"].items():
+        schemas.setdefault(name, schema)
     return document
 
 
@@ -1542,7 +1807,7 @@ class ServerHandle(object):
         return self.httpd.counter.snapshot()
 
     def reset(self, data=True):
-        """Clear the counters and, with data=True, every stored key."""
+        """Clear the counters and, with data=True, all stored data (keys, teams, users, budgets, organizations)."""
         self.httpd.counter.reset()
         if data:
             self._store.wipe()
@@ -1554,6 +1819,15 @@ class ServerHandle(object):
     @plain_proxy.setter
     def plain_proxy(self, value):
         self.httpd.service.plain_proxy = bool(value)
+
+    @property
+    def strict_references(self):
+        """True: team, organization and budget ids named by keys are checked as a real proxy's database does."""
+        return self.httpd.service.strict_references
+
+    @strict_references.setter
+    def strict_references(self, value):
+        self.httpd.service.strict_references = bool(value)
 
     def stop(self):
         if self._stopped:
@@ -1579,7 +1853,7 @@ class ServerHandle(object):
 
 
 def create_server(master_key, db_path=None, port=0, host="127.0.0.1", certfile=None, keyfile=None, client_ca=None,
-                  plain_proxy=False):
+                  plain_proxy=False, strict_references=False):
     """Build (but do not start) a server; returns a ServerHandle."""
     if not master_key:
         raise ValueError("a master key is required (--master-key or LITELLM_MASTER_KEY)")
@@ -1594,7 +1868,8 @@ def create_server(master_key, db_path=None, port=0, host="127.0.0.1", certfile=N
     store = KeyStore(db_path)
     context = _ssl_context(certfile, keyfile, client_ca) if certfile else None
     try:
-        httpd = KeyServerHTTP((host, port), master_key, KeyService(store, plain_proxy), load_validator(), context)
+        service = KeyService(store, plain_proxy, strict_references)
+        httpd = KeyServerHTTP((host, port), master_key, service, load_validator(), context)
     except Exception:
         store.close()
         raise
@@ -1602,10 +1877,10 @@ def create_server(master_key, db_path=None, port=0, host="127.0.0.1", certfile=N
 
 
 def start_server(master_key, db_path=None, port=0, certfile=None, keyfile=None, client_ca=None, plain_proxy=False,
-                 host="127.0.0.1"):
+                 host="127.0.0.1", strict_references=False):
     """Start a server in a background thread of this process and return its ServerHandle."""
     return create_server(master_key, db_path=db_path, port=port, host=host, certfile=certfile, keyfile=keyfile,
-                         client_ca=client_ca, plain_proxy=plain_proxy).start()
+                         client_ca=client_ca, plain_proxy=plain_proxy, strict_references=strict_references).start()
 
 
 def parse_args(argv=None):
@@ -1617,6 +1892,8 @@ def parse_args(argv=None):
     parser.add_argument("--db", default=None, help="SQLite file to keep keys in (default: a temporary file)")
     parser.add_argument("--plain-proxy", action="store_true",
                         help="answer enterprise-only features as a proxy without a LiteLLM license does")
+    parser.add_argument("--strict-references", action="store_true",
+                        help="check the team, organization and budget ids keys name, as a real proxy's database does")
     parser.add_argument("--certfile", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--keyfile", help="private key of --certfile (PEM)")
     parser.add_argument("--client-ca", help="require client certificates signed by this CA (mutual TLS)")
@@ -1634,7 +1911,8 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     server = create_server(args.master_key, db_path=args.db, port=args.port, host=args.host, certfile=args.certfile,
-                           keyfile=args.keyfile, client_ca=args.client_ca, plain_proxy=args.plain_proxy)
+                           keyfile=args.keyfile, client_ca=args.client_ca, plain_proxy=args.plain_proxy,
+                           strict_references=args.strict_references)
     stop_requested = threading.Event()
 
     def _request_stop(_signum, _frame):

@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, llmops.litellm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Helpers shared by the local LiteLLM-compatible server's modules: LiteLLM's error shapes, time and duration
+parsing, token hashing and the constants of LiteLLM 1.108.7 they need (see server.py for the server itself)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+
+PROXY_ADMIN_NAME = "default_user_id"
+GENERATED_KEY_BYTES = 16
+MINIMUM_CUSTOM_KEY_LENGTH = 16
+NOT_PREMIUM_USER = (
+    "You must be a LiteLLM Enterprise user to use this feature. If you have a license please set `LITELLM_LICENSE` in "
+    "your env. Get a 7 day trial key here: https://www.litellm.ai/enterprise#trial. \nPricing: https://www.litellm.ai/#pricing"
+)
+
+# proxy/_types.py: request fields LiteLLM folds into the key's metadata instead of storing as columns.
+METADATA_FIELDS = (
+    "model_rpm_limit", "model_tpm_limit", "model_itpm_limit", "model_otpm_limit", "default_estimated_output_tokens",
+    "default_estimated_output_tokens_per_model", "mcp_rpm_limit", "tag_rpm_limit", "rpm_limit_type", "tpm_limit_type",
+    "enforced_params", "temp_budget_increase", "temp_budget_expiry", "allowed_vector_store_indexes",
+    "enforced_batch_output_expires_after", "enforced_file_expires_after", "throttle_on_budget_exceeded",
+    "enable_prompt_caching", "end_user_budget_id", "require_trace_id",
+)
+METADATA_FIELDS_PREMIUM = (
+    "disable_global_guardrails", "guardrails", "policies", "tags", "team_member_key_duration", "prompts", "logging",
+    "secret_manager_settings", "allowed_passthrough_routes", "denied_passthrough_routes",
+)
+
+# Columns of LiteLLM_VerificationToken (schema.prisma) in the order Prisma returns them, with their defaults.
+
+_DURATION = re.compile(r"(\d+)(mo|[smhdw]?)")
+_DURATION_WORDS = {"hourly": "1h", "daily": "24h", "weekly": "7d", "monthly": "30d"}
+
+
+def hash_token(secret):
+    """The token LiteLLM stores for a secret: its sha256 hex digest."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def hash_token_if_needed(value):
+    """LiteLLM's rule: only values starting with "sk-" are secrets; anything else is taken as a hash already."""
+    return hash_token(value) if value.startswith("sk-") else value
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _db_time(moment):
+    """A timestamp as Postgres timestamp(3) returns it through Prisma (millisecond precision, UTC offset)."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000).isoformat()
+
+
+def duration_in_seconds(duration):
+    """LiteLLM's duration parser (litellm_core_utils/duration_parser.py), same messages on failure."""
+    normalized = _DURATION_WORDS.get(duration.strip().lower(), duration)
+    match = _DURATION.match(normalized)
+    if not match:
+        raise ValueError("Invalid duration format")
+    value, unit = int(match.group(1)), match.group(2)
+    factors = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "mo": 30 * 86400}
+    if unit not in factors:
+        raise ValueError("Unsupported duration unit, passed duration: %s" % duration)
+    return value * factors[unit]
+
+
+def _budget_duration_error(budget_duration):
+    try:
+        seconds = duration_in_seconds(budget_duration)
+    except ValueError:
+        seconds = 0
+    if seconds > 0:
+        return None
+    return "Invalid budget_duration '%s'. Use a format like '1h', '24h', '7d', or '30d'." % budget_duration
+
+
+class ProxyError(Exception):
+    """An error answered in LiteLLM's ProxyException shape: {"error": {"message", "type", "param", "code"}}."""
+
+    def __init__(self, status, message, error_type="internal_server_error", param=None):
+        super().__init__(message)
+        self.status = status
+        self.message = str(message)
+        self.error_type = error_type
+        self.param = param
+
+    def body(self):
+        return {"error": {"message": self.message, "type": self.error_type, "param": self.param, "code": str(self.status)}}
+
+
+def _http_exception(status, detail, error_type="internal_server_error", param=None):
+    """An HTTPException(detail=...) as LiteLLM's handle_exception_on_proxy renders it: str() of the detail."""
+    return ProxyError(status, str(detail), error_type, param)
+
+
+class RequestInvalid(Exception):
+    """A FastAPI request validation failure: 422 {"detail": [{"type", "loc", "msg"}]}."""
+
+    def __init__(self, errors):
+        super().__init__("request validation failed")
+        self.errors = errors
+
+
+class PlainResponse(Exception):
+    """A FastAPI/Starlette routing answer such as 404 {"detail": "Not Found"}."""
+
+    def __init__(self, status, detail, headers=None):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.headers = headers or {}
+
+
+def _value_error(message):
+    return RequestInvalid([{"type": "value_error", "loc": ["body"], "msg": "Value error, %s" % message}])
+
+
+def _masked(value):
+    return "%s****%s" % (value[:4], value[-4:]) if len(value) > 8 else "****"
+
+
+def _with_relations(row):
+    """A key row as Prisma dumps it without included relations."""
+    result = dict(row)
+    for relation in ("litellm_budget_table", "litellm_organization_table", "litellm_project_table", "object_permission",
+                     "jwt_key_mappings"):
+        result[relation] = None
+    return result
+
+
+class PlainTextResponse(Exception):
+    """Starlette's answer to an exception nothing handled: 500 text/plain "Internal Server Error"."""
+
+    def __init__(self, status=500, text="Internal Server Error"):
+        super().__init__(text)
+        self.status = status
+        self.text = text
+
+
+def premium_error(feature=None):
+    """LiteLLM's premium_user_check()/require_enterprise_license(): HTTPException 403 {"error": ...}."""
+    if feature:
+        message = "This feature is only available for LiteLLM Enterprise users: %s. %s" % (feature, NOT_PREMIUM_USER)
+    else:
+        message = "This feature is only available for LiteLLM Enterprise users. %s" % NOT_PREMIUM_USER
+    return {"error": message}
