@@ -55,6 +55,16 @@ class ModuleRun:
     def get(self, name, default=None):
         return self.result.get(name, default)
 
+    @property
+    def warnings(self):
+        """The warnings' texts (ansible-core 2.19 reports each as a summary object, older releases as text)."""
+        return [w if isinstance(w, str) else w.get('event', w).get('msg') for w in self.result.get('warnings', ())]
+
+    @property
+    def unsent(self):
+        """The requests check mode planned and did not send."""
+        return [r for r in self.result['requests'] if not r['sent']]
+
 
 def run_module_main(module, args):
     """Run ``module.main()`` with ``args``; return a ModuleRun (exit_json and fail_json both end in SystemExit)."""
@@ -114,5 +124,20 @@ def seed_keys(litellm_server):
         answer.raise_for_status()
         litellm_server.reset(data=False)
         return rows
+
+    return seed
+
+
+@pytest.fixture
+def seed_teams(litellm_server):
+    """``seed_teams(*team_ids)``: store teams directly (a key may only name a team that exists), then zero the
+    counters."""
+
+    def seed(*team_ids):
+        answer = requests.post(litellm_server.url + '/_test/seed',
+                               json={'teams': [{'team_id': team_id} for team_id in team_ids]}, timeout=60,
+                               headers={'Authorization': 'Bearer ' + litellm_server.master_key})
+        answer.raise_for_status()
+        litellm_server.reset(data=False)
 
     return seed
