@@ -20,6 +20,7 @@ __metaclass__ = type
 import copy
 import re
 
+from ansible_collections.llmops.litellm.plugins.module_utils._budgets import BUDGET
 from ansible_collections.llmops.litellm.plugins.module_utils._client import hash_key, is_key_hash
 from ansible_collections.llmops.litellm.plugins.module_utils._compare import MERGE
 from ansible_collections.llmops.litellm.plugins.module_utils._engine import (
@@ -41,6 +42,7 @@ from ansible_collections.llmops.litellm.plugins.module_utils._fields import (
     check_budget_per_model,
     check_whole_numbers_per_model,
 )
+from ansible_collections.llmops.litellm.plugins.module_utils._teams import TEAM
 
 # LiteLLM refuses control characters and ".." path segments in aliases, and caps them at 255 characters.
 KEY_ALIAS_MAX_LENGTH = 255
@@ -157,6 +159,16 @@ class KeyResource(Resource):
 
     def delete_request(self, client, record):
         return client.delete_keys(keys=[record['token']], return_request=True)
+
+    def references(self, params, record):
+        # LiteLLM creates a key for a team that does not exist and then refuses every update of it (404), and
+        # answers a missing budget with a bare 500: both are caught before anything is written.
+        refs = []
+        if params.get('team_id') is not None:
+            refs.append(('team_id', TEAM, params['team_id']))
+        if params.get('budget_id') is not None:
+            refs.append(('budget_id', BUDGET, params['budget_id']))
+        return refs
 
     def lost_create_race(self, error):
         return alias_taken(error)

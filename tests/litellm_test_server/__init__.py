@@ -17,7 +17,7 @@ In-process use::
     server.counts()                                   # {"counts": {"POST /key/generate": 1}, "total": .., "writes": ..}
     server.reset(data=True)                           # clear counters (and all data)
     server.plain_proxy = True                         # answer as a proxy without a license
-    server.strict_references = True                   # check team/organization/budget ids as a real database does
+    server.strict_references = False                  # stop checking team/organization/budget ids (a real database does)
     server.stop()
 
 See ``server.py`` for the endpoints, the semantics mirrored from LiteLLM 1.108.7, and the test-only endpoints;

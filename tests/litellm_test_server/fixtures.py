@@ -33,13 +33,14 @@ def litellm_server_session():
 @pytest.fixture
 def litellm_server(litellm_server_session):  # pylint: disable=redefined-outer-name
     """The session's server, emptied (keys, teams, users, budgets, organizations, counters) before the test, licensed
-    and with lenient references (set ``plain_proxy`` / ``strict_references`` in a test to change that)."""
+    and checking references as a real proxy's database does (set ``plain_proxy`` / ``strict_references`` in a
+    test to change that)."""
     litellm_server_session.reset(data=True)
     litellm_server_session.plain_proxy = False
-    litellm_server_session.strict_references = False
+    litellm_server_session.strict_references = True
     yield litellm_server_session
     litellm_server_session.plain_proxy = False
-    litellm_server_session.strict_references = False
+    litellm_server_session.strict_references = True
 
 
 @pytest.fixture

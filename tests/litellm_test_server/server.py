@@ -21,7 +21,7 @@ Postgres.  It stores everything in SQLite and authenticates only the master key.
 Start it with::
 
     python tests/litellm_test_server/server.py --port 4000 --master-key sk-... [--db FILE]
-        [--plain-proxy] [--strict-references] [--certfile F --keyfile F [--client-ca F]] [--ready-file F]
+        [--plain-proxy] [--lenient-references] [--certfile F --keyfile F [--client-ca F]] [--ready-file F]
 
 ``--port 0`` picks a free port; ``--ready-file`` receives the base URL once the server listens.
 The master key falls back to the environment variable ``LITELLM_MASTER_KEY``.
@@ -58,14 +58,13 @@ Mirrored from LiteLLM (its source and measurements of a real 1.108.7 proxy with 
 - ``--plain-proxy``: tags/guardrails/policies/prompts (non-empty) answer 403, a non-empty
   model_max_budget 500 (400 on update), regeneration 500 (measured: not 403), team admins 400, every
   organization route 403.
-- ``--strict-references`` (``strict_references=True``): the references a real proxy's database checks are
-  checked: ``/key/generate`` with a missing organization or budget answers 500 (a missing team is accepted),
-  ``/key/update`` of a key whose team is missing answers 404, a team change needs the key's user in the team.
+- References are checked as a real proxy's database checks them: ``/key/generate`` with a missing organization
+  or budget answers 500 (a missing team is accepted), ``/key/update`` of a key whose team is missing answers
+  404, a team change needs the key's user in the team. ``--lenient-references`` (``strict_references=False``)
+  turns that off, for tests of other things that name ids without creating the objects.
 
 Known differences: only the master key authenticates (generated keys are not credentials here, and the
-grace period of a rotated key has nothing to keep valid); without ``--strict-references`` (the default, which
-the key-only demos and tests rely on) the team, organization and budget ids a key names are not checked; no
-spend tracking; no model router (a key's models are not checked against its team's); ``/team/update`` does not
+grace period of a rotated key has nothing to keep valid); no spend tracking; no model router (a key's models are not checked against its team's); ``/team/update`` does not
 manage team-member budgets (``team_member_*``); ``/user/info`` needs a ``user_id``; a body that is JSON but not
 an object answers 422 (the real proxy answers 500); nested values get no lax conversions; union-typed fields
 (``member``: a member or a list) report only the first alternative's validation errors.
@@ -734,7 +733,7 @@ def _abbreviate(secret):
 class KeyService(object):
     """The key endpoints' behaviour on top of a KeyStore."""
 
-    def __init__(self, store, plain_proxy=False, strict_references=False):
+    def __init__(self, store, plain_proxy=False, strict_references=True):
         self.store = store
         self.plain_proxy = plain_proxy
         # True: team, organization and budget ids a key names are checked as a real proxy with its database does
@@ -1853,7 +1852,7 @@ class ServerHandle(object):
 
 
 def create_server(master_key, db_path=None, port=0, host="127.0.0.1", certfile=None, keyfile=None, client_ca=None,
-                  plain_proxy=False, strict_references=False):
+                  plain_proxy=False, strict_references=True):
     """Build (but do not start) a server; returns a ServerHandle."""
     if not master_key:
         raise ValueError("a master key is required (--master-key or LITELLM_MASTER_KEY)")
@@ -1877,7 +1876,7 @@ def create_server(master_key, db_path=None, port=0, host="127.0.0.1", certfile=N
 
 
 def start_server(master_key, db_path=None, port=0, certfile=None, keyfile=None, client_ca=None, plain_proxy=False,
-                 host="127.0.0.1", strict_references=False):
+                 host="127.0.0.1", strict_references=True):
     """Start a server in a background thread of this process and return its ServerHandle."""
     return create_server(master_key, db_path=db_path, port=port, host=host, certfile=certfile, keyfile=keyfile,
                          client_ca=client_ca, plain_proxy=plain_proxy, strict_references=strict_references).start()
@@ -1892,8 +1891,9 @@ def parse_args(argv=None):
     parser.add_argument("--db", default=None, help="SQLite file to keep keys in (default: a temporary file)")
     parser.add_argument("--plain-proxy", action="store_true",
                         help="answer enterprise-only features as a proxy without a LiteLLM license does")
-    parser.add_argument("--strict-references", action="store_true",
-                        help="check the team, organization and budget ids keys name, as a real proxy's database does")
+    parser.add_argument("--lenient-references", action="store_true",
+                        help="do not check the team, organization and budget ids keys name (a real proxy's database "
+                             "does)")
     parser.add_argument("--certfile", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--keyfile", help="private key of --certfile (PEM)")
     parser.add_argument("--client-ca", help="require client certificates signed by this CA (mutual TLS)")
@@ -1912,7 +1912,7 @@ def main(argv=None):
     args = parse_args(argv)
     server = create_server(args.master_key, db_path=args.db, port=args.port, host=args.host, certfile=args.certfile,
                            keyfile=args.keyfile, client_ca=args.client_ca, plain_proxy=args.plain_proxy,
-                           strict_references=args.strict_references)
+                           strict_references=not args.lenient_references)
     stop_requested = threading.Event()
 
     def _request_stop(_signum, _frame):

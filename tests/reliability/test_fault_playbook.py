@@ -47,6 +47,12 @@ def _script(proxy):
 
 
 def test_faults_through_ansible_playbook(fault_proxy, litellm_server, playbook_runner):
+    # The key names a team: it must exist (the module reads it before the create).
+    direct = LiteLLMClient(litellm_server.url, api_key=litellm_server.master_key, retries=0)
+    try:
+        direct.new_team({'team_id': 'pb-team'})
+    finally:
+        direct.close()
     _script(fault_proxy)
     connection = {'api_url': fault_proxy.url, 'api_key': litellm_server.master_key, 'retries': 3}
     plays = [{'hosts': 'localhost', 'gather_facts': False,

@@ -249,6 +249,8 @@ def test_round_trip_through_the_local_server(existing, desired, litellm_server_s
     # LiteLLM keeps a key's soft budget in its linked budget row: see test_budget_id_and_soft_budget_together_*.
     assume(not _declares_both_budgets(existing) and not _declares_both_budgets(desired))
     litellm_server_session.plain_proxy = False
+    # The ids drawn here name no team or budget: this is about comparison, not about references.
+    litellm_server_session.strict_references = False
     client = LiteLLMClient(litellm_server_session.url, api_key=litellm_server_session.master_key, retries=0)
     engine = key_reconciler(client)
     alias = 'prop-%s' % uuid.uuid4().hex
@@ -265,6 +267,7 @@ def test_round_trip_through_the_local_server(existing, desired, litellm_server_s
         if engine.find({'key_alias': alias}):
             client.delete_keys(key_aliases=[alias])
         client.close()
+        litellm_server_session.strict_references = True
 
 
 def test_budget_id_and_soft_budget_together_are_refused():

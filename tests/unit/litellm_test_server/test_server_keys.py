@@ -116,6 +116,7 @@ def test_soft_budget_lives_in_budget_table(api):
 
 
 def test_organization_id_is_org_id_in_full_list_objects(api):
+    api.post("/_test/seed", {"organizations": [{"organization_id": "org-1"}]})
     created = api.generate(key_alias="org-key", organization_id="org-1")
     assert created["organization_id"] == "org-1"
     assert api.info(created["token"])["organization_id"] == "org-1"

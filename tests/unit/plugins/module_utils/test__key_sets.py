@@ -56,6 +56,17 @@ def client(litellm_server):
 
 
 @pytest.fixture
+def make_team(client, litellm_server):
+    """Create a team over HTTP (POST /team/new with a chosen id), then zero the counters."""
+
+    def make(team_id):
+        client.new_team({'team_id': team_id})
+        litellm_server.reset(data=False)
+
+    return make
+
+
+@pytest.fixture
 def make_keys(client, litellm_server):
     """Create keys over HTTP (POST /key/generate), then zero the counters."""
 
@@ -195,7 +206,8 @@ def test_keys_already_gone_count_as_deleted(client, make_keys, litellm_server):
     assert request_counts(litellm_server) == {'POST /key/delete': 1}
 
 
-def test_check_mode_records_every_write_unsent(make_keys, litellm_server):
+def test_check_mode_records_every_write_unsent(make_keys, make_team, litellm_server):
+    make_team('t')
     make_keys(['keep', 'change', 'drop'], team_id='t', max_budget=1.0)
     params = task_params(team_id='t', exclusive=True, keys=[
         {'key_alias': 'keep', 'max_budget': 1.0}, {'key_alias': 'change', 'max_budget': 2.0}, {'key_alias': 'add'}])
@@ -206,6 +218,17 @@ def test_check_mode_records_every_write_unsent(make_keys, litellm_server):
     assert not result.get('failed')
     assert result['summary'] == {'unchanged': 1, 'update': 1, 'create': 1, 'delete': 1}
     assert result['secrets'] == {}
-    assert [(r['method'], r['sent']) for r in result['requests']] == [
-        ('GET', True), ('POST', False), ('POST', False), ('POST', False)]
-    assert request_counts(litellm_server) == {'GET /key/list': 1}
+    # The scope read, the team read (once, for the first key that writes), then the unsent writes.
+    assert [(r['method'], r['url'].split('?')[0].rsplit('/', 2)[-2:], r['sent']) for r in result['requests']] == [
+        ('GET', ['key', 'list'], True), ('GET', ['team', 'info'], True), ('POST', ['key', 'update'], False),
+        ('POST', ['key', 'generate'], False), ('POST', ['key', 'delete'], False)]
+    assert litellm_server.counts()['writes'] == 0
+
+
+def test_a_key_of_a_missing_team_is_refused_before_anything_is_written(client, litellm_server):
+    result = run_key_set_task(client, task_params(keys=[{'key_alias': 'orphan', 'team_id': 'no-such-team'}]), False)
+
+    assert result['failed']
+    (outcome,) = result['results']
+    assert outcome['msg'].startswith("team_id: the team 'no-such-team' does not exist")
+    assert litellm_server.counts()['writes'] == 0

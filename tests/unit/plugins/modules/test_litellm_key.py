@@ -6,7 +6,8 @@
 """litellm_key sends the fewest possible requests; the local server's counter is the meter.
 
 A run reads the key once (GET /key/list by alias) and writes at most once: no change = 1 request; create,
-update, delete = 2; check mode = the read alone.
+update, delete = 2 key requests (and, before a create or update, one read of the team the key names: LiteLLM
+would create a key for a team that does not exist and refuse every later update of it); check mode = the reads.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,6 +20,15 @@ from ansible_collections.llmops.litellm.plugins.modules import litellm_key
 
 ALIAS = 'counted-key'
 SETTINGS = {'models': ['gpt-4o-mini', 'gpt-4o'], 'max_budget': 10, 'team_id': 'team-count', 'metadata': {'owner': 'a'}}
+
+
+@pytest.fixture(autouse=True)
+def team(seed_teams):
+    seed_teams(SETTINGS['team_id'])
+
+
+def team_reads(litellm_server):
+    return litellm_server.counts()['counts'].get('GET /team/info', 0)
 
 
 @pytest.fixture
@@ -77,8 +87,7 @@ def test_check_mode_sends_only_the_read(run_module, existing_key, key_requests, 
     assert result['action'] == action
     assert key_requests() == {'reads': 1, 'writes': 0, 'by_endpoint': {'GET /key/list': 1}}
     # The write a real run would send is planned and shown, marked unsent.
-    assert [(r['method'], r['url'].split('?')[0].endswith(write), r['sent']) for r in result['requests'][1:]] == [
-        ('POST', True, False)]
+    assert [(r['method'], r['url'].split('?')[0].endswith(write)) for r in result.unsent] == [('POST', True)]
     assert result['requests'][0]['sent'] is True
 
 
@@ -99,3 +108,39 @@ def test_check_mode_then_real_run_send_the_planned_request(run_module, existing_
 
     assert key_requests()['by_endpoint'] == {'GET /key/list': 1, 'POST /key/update': 1}
     assert [dict(r, sent=True) for r in planned['requests']] == applied['requests']
+
+
+def test_the_team_is_read_only_before_a_write(run_module, existing_key, litellm_server):
+    run_module(litellm_key, key_alias=ALIAS, **SETTINGS)
+    assert team_reads(litellm_server) == 0, 'a no-change run read the team'
+
+    run_module(litellm_key, key_alias=ALIAS, **dict(SETTINGS, max_budget=30))
+    assert team_reads(litellm_server) == 1
+
+
+def test_a_key_of_a_team_that_does_not_exist_is_refused_before_anything_is_written(run_module, litellm_server):
+    result = run_module(litellm_key, key_alias='orphan', team_id='no-such-team', max_budget=1)
+
+    assert result.failed
+    assert result['option'] == 'team_id'
+    assert result['msg'].startswith("team_id: the team 'no-such-team' does not exist on the proxy")
+    assert 'litellm_team' in result['msg']
+    assert litellm_server.counts()['writes'] == 0
+
+
+def test_check_mode_warns_of_a_missing_team_instead_of_failing(run_module, litellm_server):
+    # An earlier task of the same run may create the team; check mode created nothing.
+    result = run_module(litellm_key, check_mode=True, key_alias='orphan', team_id='made-later', max_budget=1)
+
+    assert not result.failed and result['changed']
+    assert any("'made-later' does not exist" in w for w in result.warnings), result.warnings
+    assert litellm_server.counts()['writes'] == 0
+
+
+def test_a_budget_that_does_not_exist_is_refused_before_anything_is_written(run_module, litellm_server):
+    # The real proxy answers a bare HTTP 500 "Internal Server Error." to this create.
+    result = run_module(litellm_key, key_alias='orphan', budget_id='no-such-budget')
+
+    assert result.failed and result['option'] == 'budget_id'
+    assert 'litellm_budget' in result['msg']
+    assert litellm_server.counts()['writes'] == 0

@@ -23,6 +23,12 @@ from ansible_collections.llmops.litellm.plugins.modules import litellm_key_info,
 TEAM = 'set-team'
 
 
+@pytest.fixture(autouse=True)
+def teams(seed_teams):
+    """The teams these sets name exist (a key may only name a team that exists)."""
+    seed_teams(TEAM, 'owned', 'other', 'elsewhere')
+
+
 def declared(count, prefix='set', **settings):
     keys = []
     for index in range(count):
@@ -163,8 +169,8 @@ def test_check_mode_plans_every_key_and_sends_no_write(run_module, seed_keys, ke
     assert actions(planned) == expected
     assert planned['changed'] is True
     assert key_requests() == {'reads': 1, 'writes': 0, 'by_endpoint': {'GET /key/list': 1}}
-    unsent = [(r['method'], r['url'].rsplit('/', 2)[-1], r['sent']) for r in planned['requests'][1:]]
-    assert sorted(unsent) == [('POST', 'delete', False), ('POST', 'generate', False), ('POST', 'update', False)]
+    unsent = [(r['method'], r['url'].rsplit('/', 2)[-1]) for r in planned.unsent]
+    assert sorted(unsent) == [('POST', 'delete'), ('POST', 'generate'), ('POST', 'update')]
     assert sorted(planned['diff']['after']) == ['differs', 'new', 'retired', 'undeclared']
     assert planned['diff']['before']['differs']['max_budget'] == 1.0
     assert planned['diff']['after']['differs']['max_budget'] == 5.0
