@@ -28,7 +28,7 @@ The master key falls back to the environment variable ``LITELLM_MASTER_KEY``.
 
 Test-only endpoints (master key required): ``GET /_test/requests`` returns per-endpoint request
 counters ``{"counts": {"POST /key/generate": n, "POST /team/new": n, ...}, "total": n, "writes": n,
-"accepted_writes": n}`` (writes: POST/PUT/PATCH/DELETE of the LiteLLM endpoints except the read-only
+"accepted_writes": n, "server": "local"}`` (writes: POST/PUT/PATCH/DELETE of the LiteLLM endpoints except the read-only
 ``POST /budget/info``), ``POST /_test/reset`` clears them (``{"data": true}`` also deletes all data), and
 ``POST /_test/seed`` ``{"keys": [...], "teams": [...], "users": [...], "budgets": [...], "organizations": [...]}``
 stores raw rows without any check (to build states such as two keys sharing one alias, which a real proxy can
@@ -1319,7 +1319,7 @@ class RequestCounter(object):
     def snapshot(self):
         with self.lock:
             return {"counts": dict(self.counts), "total": self.total, "writes": self.writes,
-                    "accepted_writes": self.accepted_writes}
+                    "accepted_writes": self.accepted_writes, "server": "local"}
 
     def reset(self):
         with self.lock:

@@ -45,6 +45,12 @@ The proxy is also its own small process with HTTP control endpoints (never forwa
     POST /_fault/rules  {"path": "/key/update", "fault": "http_502", "times": 2}
     POST /_fault/clear
     GET  /_fault/records
+
+Counting front (``counts_as='litellm'``, ``--count-as litellm``): in front of a real LiteLLM proxy, which has
+no request counters of its own, the proxy answers the local test server's counter endpoints itself, in the
+same shape (``GET /_test/requests``: ``{"counts": {"POST /key/update": n, ...}, "total", "writes", "server"}``;
+``POST /_test/reset``), so tests that measure requests run unchanged against the real proxy. ``server`` says
+whose requests were counted. Requests are counted by the local server's route templates and write rules.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -54,6 +60,7 @@ __metaclass__ = type
 import argparse
 import http.client
 import json
+import os
 import signal
 import socket
 import struct
@@ -61,6 +68,10 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
+
+# The local test server's route templates and write rules, so both count requests alike.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from litellm_test_server.server import ROUTES, RequestCounter, is_write  # noqa: E402  pylint: disable=wrong-import-position
 
 FORWARDED_FAULTS = frozenset(('close_after', 'stall_after', 'http_502_after', 'truncated', 'cut_off', 'empty',
                               'hold'))
@@ -123,7 +134,7 @@ class Rule(object):
 class FaultProxy(object):
     """The proxy server and its rules; ``start()`` serves it from a daemon thread of this process."""
 
-    def __init__(self, upstream, host='127.0.0.1', port=0):
+    def __init__(self, upstream, host='127.0.0.1', port=0, counts_as=None):
         parts = urlsplit(upstream)
         if parts.scheme != 'http' or not parts.hostname:
             raise ValueError('the upstream must be an http:// URL, got %r' % upstream)
@@ -132,6 +143,9 @@ class FaultProxy(object):
         self.lock = threading.Lock()
         self.rules = []
         self.records = []
+        # A counting front answers /_test/requests and /_test/reset itself (see the module docstring).
+        self.counts_as = counts_as
+        self.counter = RequestCounter()
         # Set when the proxy stops or rules are cleared: ends every stall at once.
         self.release = threading.Event()
         self.httpd = _ProxyHTTPServer((host, port), _ProxyHandler)
@@ -255,6 +269,11 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         if parts.path.startswith('/_fault/'):
             self._control(method, parts.path, body)
             return
+        if self.proxy.counts_as and parts.path.startswith('/_test/'):
+            self._counters(method, parts.path)
+            return
+        template = _template(method, parts.path)
+        self.proxy.counter.record(method, template)
         rule = self.proxy.take_rule(parts.path, parts.query, body)
         fault = rule.fault if rule is not None else None
         entry = {'method': method, 'path': parts.path, 'query': parts.query, 'fault': fault, 'forwarded': False,
@@ -270,6 +289,8 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self._answer(502, b'fault proxy: upstream failed: %s' % str(error).encode('utf-8'), 'text/plain')
             return
         entry.update(forwarded=True, status=status, body=upstream_body)
+        if is_write(method, template) and 200 <= status < 300:
+            self.proxy.counter.record_accepted_write()
         if fault == 'hold':
             try:
                 rule.barrier.wait()
@@ -340,6 +361,17 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         self.proxy.release.wait(rule.stall)
         self._drop()
 
+    def _counters(self, method, path):
+        if method == 'GET' and path == '/_test/requests':
+            snapshot = self.proxy.counter.snapshot()
+            snapshot['server'] = self.proxy.counts_as
+            self._answer(200, json.dumps(snapshot).encode('utf-8'), 'application/json')
+        elif method == 'POST' and path == '/_test/reset':
+            self.proxy.counter.reset()
+            self._answer(200, b'{"reset": true}', 'application/json')
+        else:
+            self._answer(404, b'{"detail": "Not Found"}', 'application/json')
+
     def _control(self, method, path, body):
         try:
             if method == 'POST' and path == '/_fault/rules':
@@ -359,12 +391,26 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self._answer(400, json.dumps({'detail': str(error)}).encode('utf-8'), 'application/json')
 
 
+def _template(method, path):
+    """The local server's name for a request's endpoint ("/key/{key}/regenerate"), or its path."""
+    for route_method, pattern, template, _action in ROUTES:
+        if route_method == method and pattern.match(path):
+            return template
+    return path
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description='Fault-injecting HTTP front for the local LiteLLM key server.')
     parser.add_argument('--upstream', required=True, help='base URL of the server to front (http://host:port)')
     parser.add_argument('--port', type=int, default=0, help='port to listen on (0: a free one)')
+    parser.add_argument('--count-as', help='answer /_test/requests and /_test/reset, naming this server')
+    parser.add_argument('--ready-file', help='write the base URL to this file once listening')
     args = parser.parse_args(argv)
-    proxy = FaultProxy(args.upstream, port=args.port).start()
+    proxy = FaultProxy(args.upstream, port=args.port, counts_as=args.count_as).start()
+    if args.ready_file:
+        with open(args.ready_file + '.partial', 'w') as ready:
+            ready.write(proxy.url + '\n')
+        os.replace(args.ready_file + '.partial', args.ready_file)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
