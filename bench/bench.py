@@ -204,6 +204,10 @@ class BenchServer:
 
     def reset(self, data):
         self.request('POST', '/_test/reset', {'data': bool(data)})
+        if data:
+            # The keys' teams exist, as they must on a real proxy (the key modules check it before a write).
+            self.request('POST', '/_test/seed', {'teams': [{'team_id': TEAM}, {'team_id': INFO_TEAM}]})
+            self.request('POST', '/_test/reset', {'data': False})
 
     def count_keys(self, team):
         return self.request('GET', '/key/list?size=1&team_id=%s' % urllib.parse.quote(team))['total_count']
@@ -347,6 +351,7 @@ class Bench:
             'ANSIBLE_REMOTE_TMP': os.path.join(workdir, 'ansible-remote-tmp'),
         })
         self.server = BenchServer(sys.executable, workdir)
+        self.server.reset(data=True)
         self.rows = []
         self.floors = []
         self.runs = 0

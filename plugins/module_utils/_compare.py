@@ -26,10 +26,16 @@ SET = 'set'
 MERGE = 'merge'
 
 
+class _Flag(tuple):
+    """A boolean that equals only a boolean: Python's True == 1 would make a flag equal a count."""
+
+
 def canonical(value):
     """A comparable form: numbers as floats (1 == 1.0), mappings with string keys, recursively."""
-    if isinstance(value, bool) or value is None:
+    if value is None:
         return value
+    if isinstance(value, bool):
+        return _Flag(('flag', value))
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, dict):
@@ -40,7 +46,20 @@ def canonical(value):
 
 
 def _sort_key(value):
-    return json.dumps(canonical(value), sort_keys=True)
+    # JSON keeps true and 1 apart on its own; the flags' tuples would turn into lists.
+    return json.dumps(_plain(value), sort_keys=True)
+
+
+def _plain(value):
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, dict):
+        return dict((str(k), _plain(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def canonical_set(values):

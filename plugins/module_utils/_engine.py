@@ -21,6 +21,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible_collections.llmops.litellm.plugins.module_utils._errors import (
     DuplicateIdentity,
     EnterpriseFeatureRequired,
@@ -307,7 +309,8 @@ class Reconciler:
         """Name the options a proxy without an Enterprise license refused, instead of blaming the API key."""
         body = request.json if isinstance(request.json, dict) else {}
         sent = [f for f in self.resource.fields if f.name in body]
-        named = [f.name for f in sent if f.name in error.message] or [f.name for f in sent if f.enterprise]
+        named = [f.name for f in sent if re.search(r'(?<!\w)%s(?!\w)' % re.escape(f.name), error.message)]
+        named = named or [f.name for f in sent if f.enterprise]
         subject = ', '.join(named) if named else 'this request'
         message = ('%s: %s. Leave %s out on a proxy without a LiteLLM Enterprise license.'
                    % (subject, error.message, 'them' if len(named) > 1 else 'it'))

@@ -42,7 +42,8 @@ def test_counters_count_per_endpoint_and_writes(litellm_server, api):
 def test_reset_endpoint_clears_counters_and_optionally_keys(api):
     api.generate(key_alias="r1")
     assert api.post("/_test/reset", {}).status_code == 200
-    assert api.get("/_test/requests").json() == {"counts": {}, "total": 0, "writes": 0, "accepted_writes": 0}
+    assert api.get("/_test/requests").json() == {"counts": {}, "total": 0, "writes": 0, "accepted_writes": 0,
+                                                 "server": "local"}
     assert api.get("/key/list").json()["total_count"] == 1
     api.post("/_test/reset", {"data": True})
     assert api.get("/key/list").json()["total_count"] == 0
