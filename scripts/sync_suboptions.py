@@ -53,8 +53,10 @@ def fragment_options():
 
 
 def rendered_block():
-    # Fragment options sit at two spaces; suboptions of keys sit at six.
+    # Fragment options sit at two spaces; suboptions of keys sit at six. O(name) of a fragment option means the
+    # module's own option; within litellm_keys it is the item's, O(keys[].name).
     settings = ''.join(('    ' + line if line.strip() else line) for line in fragment_options().splitlines(True))
+    settings = re.sub(r'O\(([a-z_]+)(=[^)]*)?\)', r'O(keys[].\1\2)', settings)
     return BEGIN + ITEM_OPTIONS + settings + END
 
 

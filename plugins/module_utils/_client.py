@@ -322,6 +322,11 @@ class LiteLLMClient:
     def delete_budget(self, budget_id, return_request=False):
         return self._call(return_request, 'POST', '/budget/delete', body={'id': budget_id})
 
+    # -- MCP servers -----------------------------------------------------------------------------------
+
+    def list_mcp_servers(self, return_request=False):
+        return self._call(return_request, 'GET', '/v1/mcp/server')
+
     # -- paging ----------------------------------------------------------------------------------------
 
     @staticmethod

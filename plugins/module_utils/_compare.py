@@ -5,12 +5,14 @@
 
 """How a declared value and a stored one are compared, and how a declared mapping is merged into a stored one.
 
-Three comparisons cover every LiteLLM setting:
+Four comparisons cover every LiteLLM setting:
 
 - ``STRICT``: equal after normalisation (numbers as floats, so ``1 == 1.0``; mappings recursively).
 - ``SET``: an order-free list; duplicates mean nothing to LiteLLM either.
 - ``MERGE``: a mapping of which only the declared entries are managed; an entry declared ``None`` must be
   absent. Entries that other tools wrote survive.
+- ``MERGE_SETS``: a mapping of order-free lists (a key's object permissions), of which only the declared
+  entries are managed.
 
 Private to the collection (leading underscore): its API may change between releases.
 """
@@ -24,6 +26,7 @@ import json
 STRICT = 'strict'
 SET = 'set'
 MERGE = 'merge'
+MERGE_SETS = 'merge_sets'
 
 
 class _Flag(tuple):
@@ -78,13 +81,14 @@ def same(comparison, desired, current):
     """Whether ``current`` already is what ``desired`` declares, under ``comparison``."""
     if comparison == SET:
         return canonical_set(desired) == canonical_set(current)
-    if comparison == MERGE:
+    if comparison in (MERGE, MERGE_SETS):
         current = current or {}
         for name, value in desired.items():
             if value is None:
                 if current.get(name) is not None:
                     return False
-            elif canonical(current.get(name)) != canonical(value):
+            elif not same(SET if comparison == MERGE_SETS and isinstance(value, list) else STRICT, value,
+                          current.get(name)):
                 return False
         return True
     return canonical(desired) == canonical(current)

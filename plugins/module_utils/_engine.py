@@ -26,6 +26,7 @@ import re
 from ansible_collections.llmops.litellm.plugins.module_utils._errors import (
     DuplicateIdentity,
     EnterpriseFeatureRequired,
+    InvalidOption,
     LiteLLMError,
     MissingReference,
     NotFoundError,
@@ -62,7 +63,10 @@ class Resource:
     # -- options ---------------------------------------------------------------------------------------
 
     def argument_spec(self, exclude=()):
-        return self.fields.argument_spec(exclude)
+        spec = self.fields.argument_spec(exclude)
+        if self.fields.clearable and 'clear' not in exclude:
+            spec['clear'] = {'type': 'list', 'elements': 'str', 'choices': self.fields.clearable}
+        return spec
 
     def validate(self, params):
         """Raise InvalidOption for bad input; nothing has been sent yet."""
@@ -103,6 +107,14 @@ class Resource:
         """True if ``error`` says another run created the object between our read and our create."""
         return False
 
+    def plan_warnings(self, params, record):
+        """What the task should know about an existing object that no update can change."""
+        return []
+
+    def update_only_reason(self, option):
+        return ('applies to an existing %s only: LiteLLM creates a %s without it. Create the %s first, then declare '
+                '%s.' % (self.kind, self.kind, self.kind, option))
+
     # -- views -----------------------------------------------------------------------------------------
 
     def describe(self, record):
@@ -124,6 +136,7 @@ class Resource:
             info = self.describe(plan.record)
         info.update(self.fields.desired(plan.params))
         info.update(plan.sent_values)
+        info.update((name, self.fields[name].read({})) for name in plan.cleared)
         info.update(plan.related_after)
         return info
 
@@ -149,7 +162,7 @@ class Plan:
     """What one object needs: an action, the unsent requests that do it, and the diff they make."""
 
     def __init__(self, resource, params, action, record=None, requests=(), changed_settings=(), diff=None,
-                 sent_values=None, related_after=None):
+                 sent_values=None, related_after=None, cleared=()):
         self.resource = resource
         self.params = params
         self.label = resource.label(params)
@@ -160,6 +173,7 @@ class Plan:
         self.diff = diff
         self.sent_values = sent_values or {}  # what the update carries per setting (merged mappings)
         self.related_after = related_after or {}  # what the related writes leave (a team's members)
+        self.cleared = list(cleared)              # the settings the update clears
 
     @property
     def changed(self):
@@ -184,6 +198,9 @@ class Reconciler:
         self.warnings = []
         # Objects found to exist (or not) during this task, so a reference is read once per task.
         self._known = {}
+        # Settings this proxy refused as Enterprise features during this task, with the refusal: a set of
+        # objects does not send them again to hear the same answer.
+        self._refused = {}
 
     def find(self, params):
         return self.resource.find(self.client, params)
@@ -205,6 +222,9 @@ class Reconciler:
                         diff=_diff(absent_view, before, None))
 
         if record is None:
+            for field in fields:
+                if field.update_only and params.get(field.name) is not None:
+                    raise InvalidOption(field.name, resource.update_only_reason(field.name))
             values = fields.creation_values(params)
             requests = [resource.create_request(self.client, params)]
             related, _before, related_after = resource.related_requests(self.client, params, None)
@@ -213,26 +233,33 @@ class Reconciler:
             return Plan(resource, params, 'create', None, requests + related, related_after=related_after,
                         diff=_diff(absent_view, None, _present(label_view, fields.display(shown))))
 
+        for warning in resource.plan_warnings(params, record):
+            if warning not in self.warnings:
+                self.warnings.append(warning)
         desired = fields.desired(params)
         current = fields.current(record)
         changed = fields.differing(desired, current)
+        cleared = fields.cleared(params.get('clear'), current)
         requests = []
-        sent = {}
-        if changed:
-            sent = dict((name, fields[name].to_send(desired[name], record)) for name in changed)
+        sent = dict((name, fields[name].to_send(desired[name], record)) for name in changed)
+        fields.clearing_values(cleared, record, sent)
+        if sent:
             requests.append(resource.update_request(self.client, record, sent))
         related, related_before, related_after = resource.related_requests(self.client, params, record)
         requests.extend(related)
-        changed_settings = changed + sorted(related_before)
+        changed_settings = changed + cleared + sorted(related_before)
         if not requests:
-            view = _present(label_view, fields.display(dict((name, current[name]) for name in desired)))
+            shown = dict((name, current[name]) for name in list(desired) + list(params.get('clear') or ()))
+            view = _present(label_view, fields.display(shown))
             return Plan(resource, params, 'unchanged', record, diff=_diff(absent_view, view, dict(view)))
-        before = dict((name, current[name]) for name in changed)
+        before = dict((name, current[name]) for name in changed + cleared)
         before.update(related_before)
-        after = dict(sent)
+        after = dict((name, sent[name]) for name in changed)
+        after.update((name, fields[name].read({})) for name in cleared)
         after.update(related_after)
         return Plan(resource, params, 'update', record, requests, changed_settings, sent_values=sent,
-                    related_after=related_after, diff=_diff(absent_view, _present(label_view, fields.display(before)),
+                    related_after=related_after, cleared=cleared,
+                    diff=_diff(absent_view, _present(label_view, fields.display(before)),
                                _present(label_view, fields.display(after))))
 
     def check_references(self, plan):
@@ -266,6 +293,7 @@ class Reconciler:
                 self.client.record_unsent(request)
                 answers.append(None)
                 continue
+            self._refuse_known(request)
             try:
                 if plan.action == 'create' and request is plan.requests[0]:
                     answers.append(self._create(plan, request))
@@ -279,8 +307,21 @@ class Reconciler:
                     continue
                 raise
             except EnterpriseFeatureRequired as exc:
-                raise self.enterprise_refusal(exc, request)
+                refusal = self.enterprise_refusal(exc, request)
+                for name in refusal.options:
+                    self._refused.setdefault(name, refusal)
+                raise refusal
         return answers
+
+    def _refuse_known(self, request):
+        body = request.json if isinstance(request.json, dict) else {}
+        known = sorted(name for name in body if name in self._refused)
+        if known:
+            earlier = self._refused[known[0]]
+            raise EnterpriseFeatureRequired(
+                '%s: refused earlier in this task as a LiteLLM Enterprise feature, so not sent again (%s)'
+                % (', '.join(known), earlier.message), status=earlier.status, error_type=earlier.error_type,
+                param=earlier.param, method=request.method, url=self.client.redactor.text(request.url))
 
     def _create(self, plan, request):
         """Send a create at most once per object: an ambiguous failure is resolved by reading again."""
@@ -314,8 +355,10 @@ class Reconciler:
         subject = ', '.join(named) if named else 'this request'
         message = ('%s: %s. Leave %s out on a proxy without a LiteLLM Enterprise license.'
                    % (subject, error.message, 'them' if len(named) > 1 else 'it'))
-        return EnterpriseFeatureRequired(message, status=error.status, error_type=error.error_type,
-                                         param=error.param, method=error.method, url=error.url)
+        refusal = EnterpriseFeatureRequired(message, status=error.status, error_type=error.error_type,
+                                            param=error.param, method=error.method, url=error.url)
+        refusal.options = named
+        return refusal
 
 
 def run_task(reconciler, params):

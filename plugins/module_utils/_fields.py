@@ -16,11 +16,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
 import math
 import re
 
 from ansible_collections.llmops.litellm.plugins.module_utils._compare import (
     MERGE,
+    MERGE_SETS,
     SET,
     STRICT,
     canonical_set_display,
@@ -46,11 +48,16 @@ class Field:
     expiry, not its duration). ``compare=None`` leaves the setting to the resource's own code (team members).
     ``check`` is a callable that raises ``ValueError`` with the reason a value is wrong.
     ``enterprise`` records that a proxy without a LiteLLM Enterprise license refuses the setting.
+    ``normalise`` turns a declared or stored value into its comparable form (drop what the server adds).
+    ``update_only`` settings exist only for an existing object (the create endpoint does not take them).
+    ``clearable`` settings can be named in a module's ``clear`` option; ``clear_with`` is what the update sends
+    to clear one, measured on the real proxy (a setting kept in ``metadata`` is cleared by dropping its entry).
     """
 
     def __init__(self, name, type='str', elements=None, compare=None, read=None, create_only=False, no_log=False,
                  minimum=None, duration=False, not_empty=False, choices=None, check=None, enterprise=False,
-                 options=None, default=None, managed=True):
+                 options=None, default=None, managed=True, normalise=None, update_only=False, clearable=None,
+                 clear_with=None, entries=None):
         self.name = name
         self.type = type
         self.elements = elements or ('str' if type == 'list' else None)
@@ -69,6 +76,18 @@ class Field:
         self.options = options
         self.default = default
         self.managed = managed
+        self.normalise = normalise
+        self.update_only = update_only
+        # For a mapping with a fixed set of entry names (a key's object permissions): those names.
+        self.entries = entries
+        if clearable is None:
+            # Flags are cleared by declaring false; identity and create-only settings cannot be cleared.
+            clearable = self.compare is not None and type != 'bool'
+        self.clearable = clearable
+        if clear_with is None:
+            clear_with = _UNSET.get(type)
+        # LiteLLM refuses null for an array column and stores null metadata it then cannot delete: [] and {}.
+        self.clear_with = clear_with
 
     def argument_spec(self):
         spec = {'type': self.type}
@@ -109,32 +128,56 @@ class Field:
             raise InvalidOption(self.name, 'must not be empty; leave it out to not manage it')
         if self.not_empty and self.type == 'list' and any(not str(item).strip() for item in value):
             raise InvalidOption(self.name, 'must not contain empty names')
+        if self.entries is not None:
+            unknown = sorted(set(value) - set(self.entries))
+            if unknown:
+                raise InvalidOption(self.name, 'has no entry %s; the entries are %s'
+                                    % (', '.join(unknown), ', '.join(self.entries)))
         if self.check is not None:
             try:
                 self.check(value)
             except ValueError as exc:
                 raise InvalidOption(self.name, str(exc))
 
+    @property
+    def in_metadata(self):
+        """Whether LiteLLM keeps this setting as an entry of the object's metadata."""
+        return len(self.paths[0]) == 2 and self.paths[0][0] == 'metadata'
+
+    def is_unset(self, current):
+        # Not `in (None, False, ...)`: 0 == False, and a limit of 0 is set.
+        return current is None or current is False or (isinstance(current, (list, dict)) and not current)
+
     def same(self, desired, current):
+        if self.normalise is not None:
+            desired, current = self.normalise(desired), self.normalise(current)
         return same(self.compare, desired, current)
 
     def to_send(self, desired, record):
         """The value an update sends: a merged mapping carries the stored entries too (updates replace it)."""
-        if self.compare == MERGE:
-            return merged(desired, self.read(record) if record is not None else {})
+        if self.compare in (MERGE, MERGE_SETS):
+            stored = self.read(record) if record is not None else {}
+            if self.entries is not None:
+                # Only the entries a request may carry: the stored object adds its id and relations.
+                stored = dict((k, v) for k, v in stored.items() if k in self.entries and v is not None)
+            return merged(desired, stored)
         return desired
 
     def display(self, value):
         # Order-free lists are shown sorted on both sides, so a diff shows only what was added or removed.
+        if self.normalise is not None and value is not None:
+            value = self.normalise(value)
         return canonical_set_display(value) if self.compare == SET else value
 
 
 class FieldTable:
     """The fields of one resource, in documentation order."""
 
-    def __init__(self, fields):
+    def __init__(self, fields, clearing=False):
         self.fields = tuple(fields)
         self.by_name = dict((f.name, f) for f in self.fields)
+        # Whether the resource's modules take a clear option (measured per resource on the real proxy).
+        self.clearing = clearing
 
     def __iter__(self):
         return iter(self.fields)
@@ -155,6 +198,7 @@ class FieldTable:
     def validate(self, params):
         for field in self.fields:
             field.validate(params.get(field.name))
+        self.validate_clear(params)
 
     def desired(self, params):
         """The compared settings the task declares (None means not managed)."""
@@ -166,12 +210,60 @@ class FieldTable:
     def differing(self, desired, current):
         return [name for name, value in desired.items() if not self[name].same(value, current[name])]
 
+    @property
+    def clearable(self):
+        return [f.name for f in self.fields if f.clearable] if self.clearing else []
+
+    @property
+    def metadata_entries(self):
+        """The metadata entries LiteLLM keeps other settings in (tags, limit types, ...)."""
+        return frozenset(f.paths[0][1] for f in self.fields if f.in_metadata)
+
+    def _own_metadata(self, metadata):
+        return dict((k, v) for k, v in (metadata or {}).items() if k not in self.metadata_entries)
+
+    def cleared(self, names, current):
+        """Of the settings ``names`` (a module's ``clear`` option), those that are set now."""
+        found = []
+        for name in names or ():
+            value = current[name]
+            if name == 'metadata':
+                # Clearing metadata clears the entries of its own, not the settings LiteLLM keeps in it.
+                value = self._own_metadata(value)
+            if not self[name].is_unset(value):
+                found.append(name)
+        return found
+
+    def clearing_values(self, names, record, sent):
+        """Add to ``sent`` (the update's values) what clears each of ``names``.
+
+        A setting LiteLLM keeps in metadata is cleared by sending the metadata without its entry (LiteLLM
+        replaces metadata wholesale, and ignores a null folded field).
+        """
+        for name in names:
+            field = self[name]
+            if name == 'metadata':
+                stored = sent['metadata'] if 'metadata' in sent else self['metadata'].read(record)
+                sent['metadata'] = dict((k, v) for k, v in stored.items() if k in self.metadata_entries)
+            elif field.in_metadata:
+                metadata = dict(sent['metadata'] if 'metadata' in sent else self['metadata'].read(record))
+                metadata.pop(field.paths[0][1], None)
+                sent['metadata'] = metadata
+            else:
+                sent[name] = field.clear_with
+        return sent
+
+    def validate_clear(self, params):
+        for name in params.get('clear') or ():
+            if params.get(name) is not None:
+                raise InvalidOption('clear', '%s is both declared and cleared; do one or the other' % name)
+
     def creation_values(self, params):
         """What a create sends: every declared setting, mappings merged over nothing (None entries dropped)."""
         values = {}
         for field in self.fields:
             value = params.get(field.name)
-            if value is None or (field.compare is None and not field.create_only):
+            if value is None or (field.compare is None and not field.create_only) or field.update_only:
                 continue
             values[field.name] = merged(value, {}) if field.compare == MERGE else value
         return values
@@ -207,10 +299,18 @@ def _may_look_secret(name):
 
 # -- checks shared by several resources ---------------------------------------------------------------------
 
-def check_whole_numbers_per_model(value):
-    for model, limit in value.items():
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-            raise ValueError('the limit for model %r must be a whole number, zero or more; got %r' % (model, limit))
+def whole_numbers_per(kind):
+    """A check of a mapping from names (of models, MCP servers, tags) to limits: whole numbers, zero or more."""
+
+    def check(value):
+        for name, limit in value.items():
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+                raise ValueError('the limit for %s %r must be a whole number, zero or more; got %r' % (kind, name, limit))
+
+    return check
+
+
+check_whole_numbers_per_model = whole_numbers_per('model')
 
 
 def check_budget_per_model(value):
@@ -220,3 +320,38 @@ def check_budget_per_model(value):
         if isinstance(budget, bool) or not isinstance(budget, (int, float)) or budget < 0:
             raise ValueError('the budget for model %r must be a number, zero or more, or '
                              '{budget_limit: N, time_period: "30d"}' % model)
+
+
+def without_server_fields(*names):
+    """A normaliser that drops, from each mapping of a list, the entries the server adds (``reset_at``)."""
+
+    def normalise(entries):
+        return [dict((k, v) for k, v in entry.items() if k not in names) if isinstance(entry, dict) else entry
+                for entry in entries or ()]
+
+    return normalise
+
+
+def without_nulls(mapping):
+    """A stored mapping as declared: LiteLLM answers some with every possible entry, unset ones null."""
+    return dict((k, v) for k, v in (mapping or {}).items() if v is not None)
+
+
+def timestamp(value):
+    """An ISO 8601 time in one form (UTC), so "...Z" and "...+00:00" compare equal; other text stays as it is."""
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = datetime.datetime.fromisoformat(value.replace('Z', '+00:00'))
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.astimezone(datetime.timezone.utc).isoformat()
+
+
+def check_timestamp(value):
+    try:
+        datetime.datetime.fromisoformat(value.replace('Z', '+00:00'))
+    except ValueError:
+        raise ValueError('must be an ISO 8601 time such as "2027-01-31T00:00:00Z"; got %r' % value) from None

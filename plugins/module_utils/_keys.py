@@ -22,7 +22,7 @@ import re
 
 from ansible_collections.llmops.litellm.plugins.module_utils._budgets import BUDGET
 from ansible_collections.llmops.litellm.plugins.module_utils._client import hash_key, is_key_hash
-from ansible_collections.llmops.litellm.plugins.module_utils._compare import MERGE
+from ansible_collections.llmops.litellm.plugins.module_utils._compare import MERGE, MERGE_SETS
 from ansible_collections.llmops.litellm.plugins.module_utils._engine import (
     Reconciler,
     Resource,
@@ -40,7 +40,12 @@ from ansible_collections.llmops.litellm.plugins.module_utils._fields import (
     Field,
     FieldTable,
     check_budget_per_model,
+    check_timestamp,
     check_whole_numbers_per_model,
+    timestamp,
+    whole_numbers_per,
+    without_nulls,
+    without_server_fields,
 )
 from ansible_collections.llmops.litellm.plugins.module_utils._teams import TEAM
 
@@ -55,38 +60,91 @@ def _check_chosen_secret(value):
         raise ValueError('a caller-chosen key must start with "sk-" and be at least 16 characters long')
 
 
-# The settings litellm_key manages, in the order they are documented (doc_fragments/key_settings.py).
-# Where LiteLLM 1.108.7 stores a setting somewhere other than a top-level column of the key, read says where
-# (key_management_endpoints.py: prepare_metadata_fields / metadata_json_with_limits fold per-model limits,
-# tags and guardrails into metadata; soft_budget lives in the linked budget table; the organization is the
-# org_id column).
+# The settings litellm_key manages, in the order they are documented (doc_fragments/key_settings.py): every
+# field of LiteLLM 1.108.7's GenerateKeyRequest and UpdateKeyRequest but those in NOT_MANAGED (a unit test
+# holds the two to the OpenAPI document). Where LiteLLM stores a setting somewhere other than a top-level
+# column of the key, read says where, as measured on the real proxy (tests/real_proxy/FINDINGS.md):
+# key_management_endpoints.py folds the LiteLLM_ManagementEndpoint_MetadataFields (per-model limits, limit
+# types, enforced params, temporary budgets, ...) and the Enterprise ones (tags, guardrails, ...) into metadata;
+# soft_budget lives in the linked budget table; the organization is the org_id column.
+OBJECT_PERMISSION_ENTRIES = ('mcp_servers', 'mcp_access_groups', 'mcp_tool_permissions', 'mcp_toolsets',
+                             'blocked_tools', 'vector_stores', 'agents', 'agent_access_groups', 'models',
+                             'search_tools', 'mcp_tool_search_enabled', 'skills')
+KEY_TYPES = ['default', 'llm_api', 'management', 'read_only']
+LIMIT_TYPES = ['guaranteed_throughput', 'best_effort_throughput', 'dynamic']
+
+
+def _metadata(name):
+    return ('metadata', name)
+
+
 KEY_FIELDS = FieldTable([
     Field('duration', create_only=True, duration=True),
+    Field('key_type', create_only=True, choices=KEY_TYPES),
     Field('models', 'list', not_empty=True),
     Field('aliases', 'dict'),
     Field('max_budget', 'float', minimum=0),
     Field('soft_budget', 'float', minimum=0, read=[('litellm_budget_table', 'soft_budget'), ('soft_budget',)]),
     Field('budget_duration', duration=True),
     Field('budget_id', not_empty=True),
+    Field('budget_limits', 'list', elements='dict', normalise=without_server_fields('reset_at')),
+    Field('budget_fallbacks', 'dict'),
+    Field('temp_budget_increase', 'float', minimum=0, read=_metadata('temp_budget_increase'), update_only=True),
+    Field('temp_budget_expiry', read=_metadata('temp_budget_expiry'), update_only=True, normalise=timestamp,
+          check=check_timestamp),
     Field('tpm_limit', 'int', minimum=0),
     Field('rpm_limit', 'int', minimum=0),
+    Field('tpd_limit', 'int', minimum=0),
     Field('max_parallel_requests', 'int', minimum=0),
+    Field('rpm_limit_type', choices=LIMIT_TYPES, read=_metadata('rpm_limit_type')),
+    Field('tpm_limit_type', choices=LIMIT_TYPES, read=_metadata('tpm_limit_type')),
     Field('team_id', not_empty=True),
     Field('user_id', not_empty=True),
     Field('organization_id', not_empty=True, read=[('org_id',), ('organization_id',)]),
+    Field('project_id', not_empty=True),
+    Field('agent_id', not_empty=True),
+    Field('end_user_budget_id', not_empty=True, read=_metadata('end_user_budget_id')),
     Field('metadata', 'dict', compare=MERGE),
-    Field('tags', 'list', read=('metadata', 'tags'), not_empty=True, enterprise=True),
+    Field('tags', 'list', read=_metadata('tags'), not_empty=True, enterprise=True),
     Field('config', 'dict'),
     Field('permissions', 'dict'),
+    Field('object_permission', 'dict', compare=MERGE_SETS, entries=OBJECT_PERMISSION_ENTRIES),
+    Field('access_group_ids', 'list', not_empty=True),
     Field('model_max_budget', 'dict', check=check_budget_per_model, enterprise=True),
-    Field('model_rpm_limit', 'dict', read=('metadata', 'model_rpm_limit'), check=check_whole_numbers_per_model),
-    Field('model_tpm_limit', 'dict', read=('metadata', 'model_tpm_limit'), check=check_whole_numbers_per_model),
-    Field('guardrails', 'list', read=('metadata', 'guardrails'), not_empty=True, enterprise=True),
+    Field('model_rpm_limit', 'dict', read=_metadata('model_rpm_limit'), check=check_whole_numbers_per_model),
+    Field('model_tpm_limit', 'dict', read=_metadata('model_tpm_limit'), check=check_whole_numbers_per_model),
+    Field('mcp_rpm_limit', 'dict', read=_metadata('mcp_rpm_limit'), check=whole_numbers_per('MCP server')),
+    Field('tag_rpm_limit', 'dict', read=_metadata('tag_rpm_limit'), check=whole_numbers_per('tag')),
+    Field('default_estimated_output_tokens', 'int', minimum=1, read=_metadata('default_estimated_output_tokens')),
+    Field('default_estimated_output_tokens_per_model', 'dict', check=check_whole_numbers_per_model,
+          read=_metadata('default_estimated_output_tokens_per_model')),
+    Field('enforced_params', 'list', read=_metadata('enforced_params'), not_empty=True),
+    Field('router_settings', 'dict', normalise=without_nulls),
+    Field('guardrails', 'list', read=_metadata('guardrails'), not_empty=True, enterprise=True),
+    Field('disable_global_guardrails', 'bool', read=_metadata('disable_global_guardrails'), enterprise=True),
+    Field('policies', 'list', read=[_metadata('policies'), ('policies',)], not_empty=True, enterprise=True),
+    Field('prompts', 'list', read=_metadata('prompts'), not_empty=True, enterprise=True),
     Field('allowed_routes', 'list', elements='raw'),
+    Field('allowed_passthrough_routes', 'list', read=_metadata('allowed_passthrough_routes'), enterprise=True),
+    Field('denied_passthrough_routes', 'list', read=_metadata('denied_passthrough_routes'), enterprise=True),
+    Field('allowed_cache_controls', 'list'),
+    Field('allowed_vector_store_indexes', 'list', elements='dict', read=_metadata('allowed_vector_store_indexes')),
+    Field('enable_prompt_caching', 'bool', read=_metadata('enable_prompt_caching')),
+    Field('throttle_on_budget_exceeded', 'bool', read=_metadata('throttle_on_budget_exceeded')),
+    Field('auto_rotate', 'bool'),
+    Field('rotation_interval', duration=True),
     Field('blocked', 'bool'),
     # Only litellm_key takes a chosen secret; litellm_keys takes them through its no_log option chosen_keys.
     Field('key', create_only=True, no_log=True, check=_check_chosen_secret),
-])
+], clearing=True)
+
+# The request fields of GenerateKeyRequest / UpdateKeyRequest that are no setting of the module, and why
+# (the documentation's notes name each; a unit test holds this to the OpenAPI document).
+NOT_MANAGED = {
+    'key_alias': 'the identity of the key (the key_alias option), not a setting',
+    'spend': 'managed by the proxy, which counts what the key spends; LiteLLM resets it with /key/{key}/reset_spend',
+    'send_invite_email': 'an action at creation (it e-mails the user an invitation), not a state of the key',
+}
 
 # Fields LiteLLM manages itself; shown in key_info, never compared, never sent.
 SERVER_MANAGED = ('token', 'key_name', 'spend', 'expires', 'created_at', 'updated_at', 'created_by',
@@ -123,6 +181,24 @@ def alias_taken(error):
     return error.status == 400 and error.param == 'key_alias' and 'already exists' in (error.message or '')
 
 
+class McpServers(Resource):
+    """The MCP servers registered on the proxy, as objects a key's object_permission refers to (by server id)."""
+
+    kind = 'MCP server'
+
+    def exists(self, client, identifier):
+        servers = client.list_mcp_servers()
+        return any(isinstance(s, dict) and s.get('server_id') == identifier for s in servers or ())
+
+    def missing_reference(self, option, identifier):
+        return ('mcp_servers entry %r names no MCP server registered on the proxy (GET /v1/mcp/server), and LiteLLM '
+                'would drop it without a word. Give the server_id of a registered server, or register it first.'
+                % identifier)
+
+
+MCP_SERVERS = McpServers()
+
+
 class KeyResource(Resource):
     kind = 'key'
     identity = ('key_alias',)
@@ -132,6 +208,13 @@ class KeyResource(Resource):
     def validate(self, params):
         validate_key_alias(params.get('key_alias'))
         super(KeyResource, self).validate(params)
+        if params.get('key_type') not in (None, 'default') and params.get('allowed_routes') is not None:
+            # /key/generate replaces the allowed routes of such a key with its preset: declared together, the
+            # routes would differ after the create and be updated on the next run.
+            raise InvalidOption('allowed_routes', 'cannot be combined with key_type %s, which sets the allowed routes '
+                                                  'itself (llm_api: llm_api_routes, management: management_routes, '
+                                                  'read_only: info_routes); declare one of the two'
+                                % params['key_type'])
         if params.get('budget_id') is not None and params.get('soft_budget') is not None:
             # LiteLLM keeps a key's soft budget in its budget row: with budget_id that row is the shared budget,
             # so setting soft_budget here would change every key that follows it.
@@ -166,12 +249,30 @@ class KeyResource(Resource):
         refs = []
         if params.get('team_id') is not None:
             refs.append(('team_id', TEAM, params['team_id']))
-        if params.get('budget_id') is not None:
-            refs.append(('budget_id', BUDGET, params['budget_id']))
+        for option in ('budget_id', 'end_user_budget_id'):
+            if params.get(option) is not None:
+                refs.append((option, BUDGET, params[option]))
+        for server in (params.get('object_permission') or {}).get('mcp_servers') or ():
+            refs.append(('object_permission', MCP_SERVERS, server))
         return refs
 
     def lost_create_race(self, error):
         return alias_taken(error)
+
+    def plan_warnings(self, params, record):
+        if record is None:
+            return []
+        warnings = []
+        chosen = params.get('key')
+        if chosen is not None and record.get('token') != hash_key(chosen) and not params.get('regenerate'):
+            warnings.append('the key option differs from the secret of the existing key %r; it is used only when a key '
+                            'is created. Use regenerate: true to rotate the key to it.' % params['key_alias'])
+        key_type = params.get('key_type')
+        if key_type is not None and (record.get('key_type') or 'default') != key_type:
+            warnings.append('key_type: the existing key %r is of type %s; LiteLLM sets the type when a key is created '
+                            'and cannot change it (delete the key and create it again to change it)'
+                            % (params['key_alias'], record.get('key_type') or 'default'))
+        return warnings
 
     def describe(self, record):
         view = self.fields.current(record)
@@ -246,11 +347,6 @@ def run_key_task(client, params, check_mode):
     alias = params['key_alias']
     chosen = params.get('key')
     regenerate = params.get('regenerate')
-    if plan.record is not None and chosen is not None and plan.record.get('token') != hash_key(chosen) \
-            and not regenerate:
-        result['warnings'].append(
-            'the key option differs from the secret of the existing key %r; it is used only when a key is created. '
-            'Use regenerate: true to rotate the key to it.' % alias)
 
     info = KEY.described_after(plan, answers)
     if info is not None:

@@ -78,7 +78,16 @@ options:
 notes:
   - Supports C(module_defaults) through the action group C(group/llmops.litellm.litellm).
   - Requests the module makes, at most - no change, 1 (the read); create, update or delete, 2 (the read and
-    one write); check mode, only the read.
+    one write), plus, before a create or update, one read of each team, budget and MCP server the declared
+    settings name; check mode, only the reads.
+  - Every request field of LiteLLM 1.108.7's C(/key/generate) and C(/key/update) is an option of this module,
+    except C(key_alias), which is the key's identity rather than a setting; C(spend), which the proxy manages
+    (it counts what the key spends; LiteLLM resets it with C(/key/{key}/reset_spend)); and C(send_invite_email),
+    an action at creation (it e-mails the user an invitation), not a state of the key.
+  - Settings that need a LiteLLM Enterprise license - O(tags), O(guardrails), O(policies), O(prompts),
+    O(disable_global_guardrails), O(allowed_passthrough_routes), O(denied_passthrough_routes),
+    O(model_max_budget) and O(regenerate). A proxy without a license refuses them and the module reports that,
+    naming the option; within one task a refused setting is not sent again.
 seealso:
   - module: llmops.litellm.litellm_key_info
   - name: LiteLLM virtual keys

@@ -224,3 +224,105 @@ def test_losing_a_create_race_converges_on_the_winner(litellm_server, monkeypatc
     assert 'key' not in result
     keys = client.list_keys(key_alias='raced')['keys']
     assert len(keys) == 1 and keys[0]['max_budget'] == 5
+
+
+# -- clearing, creation-only and update-only settings -------------------------------------------------------
+
+def test_clear_sends_what_litellm_clears_each_setting_with(reconciler):
+    record = stored_key(max_budget=10.0, tpm_limit=5, models=['a'],
+                        metadata={'owner': 'alice', 'tags': ['prod'], 'rpm_limit_type': 'dynamic'})
+    plan = reconciler.plan(params(clear=['max_budget', 'tpm_limit', 'models', 'rpm_limit_type', 'config']), record)
+
+    # config is already unset: no change for it.
+    assert plan.changed_settings == ['max_budget', 'tpm_limit', 'models', 'rpm_limit_type']
+    (request,) = plan.requests
+    # A limit is set to null, a list to [] (LiteLLM refuses null for an array), a setting kept in metadata loses
+    # its entry (LiteLLM ignores a null folded field and replaces metadata wholesale).
+    assert request.json == {'key': TOKEN, 'max_budget': None, 'tpm_limit': None, 'models': [],
+                            'metadata': {'owner': 'alice', 'tags': ['prod']}}
+    assert plan.diff['before']['rpm_limit_type'] == 'dynamic' and plan.diff['after']['rpm_limit_type'] is None
+    assert 'metadata' not in plan.diff['after']
+
+
+def test_clearing_metadata_keeps_the_settings_litellm_keeps_there(reconciler):
+    record = stored_key(metadata={'owner': 'alice', 'tags': ['prod'], 'model_rpm_limit': {'gpt-4o': 10}})
+    plan = reconciler.plan(params(clear=['metadata']), record)
+    assert plan.requests[0].json == {'key': TOKEN, 'metadata': {'tags': ['prod'], 'model_rpm_limit': {'gpt-4o': 10}}}
+
+    cleared = stored_key(metadata={'tags': ['prod']})
+    assert reconciler.plan(params(clear=['metadata']), cleared).action == 'unchanged'
+
+
+def test_what_is_already_unset_is_no_change_and_zero_is_set(reconciler):
+    assert reconciler.plan(params(clear=['tpm_limit', 'tags', 'guardrails']),
+                           stored_key(metadata={})).action == 'unchanged'
+    plan = reconciler.plan(params(clear=['tpm_limit']), stored_key(tpm_limit=0))
+    assert plan.changed_settings == ['tpm_limit']
+
+
+def test_a_setting_cannot_be_declared_and_cleared():
+    with pytest.raises(InvalidOption) as refused:
+        KEY.validate(params(max_budget=5, clear=['max_budget']))
+    assert refused.value.option == 'clear' and 'max_budget' in str(refused.value)
+
+
+def test_key_type_and_allowed_routes_exclude_each_other():
+    with pytest.raises(InvalidOption) as refused:
+        KEY.validate(params(key_type='llm_api', allowed_routes=['/chat/completions']))
+    assert refused.value.option == 'allowed_routes' and 'llm_api_routes' in str(refused.value)
+    KEY.validate(params(key_type='default', allowed_routes=['/chat/completions']))
+
+
+def test_key_type_is_sent_at_creation_and_never_compared(reconciler):
+    created = reconciler.plan(params(key_alias='typed', key_type='llm_api'), None)
+    assert created.requests[0].json == {'key_alias': 'typed', 'key_type': 'llm_api'}
+
+    # LiteLLM turns the type into allowed routes: neither differs from what was declared.
+    stored = stored_key(key_type='llm_api', allowed_routes=['llm_api_routes'])
+    again = reconciler.plan(params(key_type='llm_api'), stored)
+    assert again.action == 'unchanged' and reconciler.warnings == []
+
+
+def test_another_key_type_on_an_existing_key_is_a_warning_not_a_change(reconciler):
+    plan = reconciler.plan(params(key_type='read_only'), stored_key(key_type='default'))
+    assert plan.action == 'unchanged'
+    (warning,) = reconciler.warnings
+    assert warning.startswith("key_type: the existing key 'team-a' is of type default")
+
+
+def test_update_only_settings_are_refused_for_a_new_key(reconciler):
+    with pytest.raises(InvalidOption) as refused:
+        reconciler.plan(params(key_alias='fresh', temp_budget_increase=5, temp_budget_expiry='2030-01-01T00:00:00Z'),
+                        None)
+    assert refused.value.option == 'temp_budget_increase' and 'existing key only' in str(refused.value)
+
+
+def test_temporary_budgets_compare_where_litellm_keeps_them(reconciler):
+    stored = stored_key(metadata={'temp_budget_increase': 5.0, 'temp_budget_expiry': '2030-01-01T00:00:00+00:00'})
+    plan = reconciler.plan(params(temp_budget_increase=5, temp_budget_expiry='2030-01-01T00:00:00Z'), stored)
+    assert plan.action == 'unchanged'
+
+
+def test_budget_limits_compare_without_the_reset_time_litellm_adds(reconciler):
+    stored = stored_key(budget_limits=[{'budget_duration': '1d', 'max_budget': 1.0,
+                                        'reset_at': '2026-12-02T00:00:00+00:00'}])
+    assert reconciler.plan(params(budget_limits=[{'budget_duration': '1d', 'max_budget': 1}]), stored).action == \
+        'unchanged'
+    changed = reconciler.plan(params(budget_limits=[{'budget_duration': '1d', 'max_budget': 2}]), stored)
+    assert changed.diff['before']['budget_limits'] == [{'budget_duration': '1d', 'max_budget': 1.0}]
+
+
+def test_object_permission_manages_the_declared_entries_as_sets(reconciler):
+    stored = stored_key(object_permission={'object_permission_id': 'op-1', 'vector_stores': ['b', 'a'],
+                                           'mcp_servers': ['s1'], 'agents': [], 'mcp_tool_permissions': None})
+    assert reconciler.plan(params(object_permission={'vector_stores': ['a', 'b']}), stored).action == 'unchanged'
+    plan = reconciler.plan(params(object_permission={'vector_stores': ['a']}), stored)
+    # The update carries the other stored entries too (LiteLLM replaces the permission object), never its id.
+    assert plan.requests[0].json['object_permission'] == {'vector_stores': ['a'], 'mcp_servers': ['s1'],
+                                                          'agents': []}
+
+
+def test_object_permission_entries_are_checked():
+    with pytest.raises(InvalidOption) as refused:
+        KEY.validate(params(object_permission={'vectorstores': ['a']}))
+    assert 'has no entry vectorstores' in str(refused.value)

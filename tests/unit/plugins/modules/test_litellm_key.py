@@ -144,3 +144,23 @@ def test_a_budget_that_does_not_exist_is_refused_before_anything_is_written(run_
     assert result.failed and result['option'] == 'budget_id'
     assert 'litellm_budget' in result['msg']
     assert litellm_server.counts()['writes'] == 0
+
+
+def test_clear_removes_settings_and_a_rerun_changes_nothing(run_module, litellm_server):
+    created = run_module(litellm_key, key_alias='clearing', max_budget=10, tpm_limit=100, models=['gpt-4o'],
+                         rpm_limit_type='dynamic', metadata={'owner': 'a'})
+    assert created['changed'] and not created.failed, created.get('msg')
+    clear = ['max_budget', 'tpm_limit', 'models', 'rpm_limit_type', 'metadata']
+
+    planned = run_module(litellm_key, check_mode=True, diff=True, key_alias='clearing', clear=clear)
+    assert planned['changed'] and litellm_server.counts()['writes'] == 1   # only the create above
+    assert sorted(planned['changed_settings']) == sorted(clear)
+
+    cleared = run_module(litellm_key, diff=True, key_alias='clearing', clear=clear)
+    assert [r['body'] for r in cleared.unsent] == []
+    assert cleared['diff'] == planned['diff']
+    info = cleared['key_info']
+    assert (info['max_budget'], info['tpm_limit'], info['models'], info['rpm_limit_type']) == (None, None, [], None)
+
+    again = run_module(litellm_key, key_alias='clearing', clear=clear)
+    assert again['changed'] is False, again['changed_settings']
