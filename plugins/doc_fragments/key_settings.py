@@ -146,7 +146,9 @@ options:
     type: dict
   permissions:
     description:
-      - 'Key-specific permissions, such as C({"pii": false}).'
+      - 'Key-specific permissions, such as C({"allow_pii_controls": true}).'
+      - C(get_spend_routes) is a LiteLLM Enterprise feature; a proxy without a license answers it with a bare HTTP
+        500, which the module's message then explains.
     type: dict
   object_permission:
     description:

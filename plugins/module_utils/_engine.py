@@ -30,6 +30,7 @@ from ansible_collections.llmops.litellm.plugins.module_utils._errors import (
     LiteLLMError,
     MissingReference,
     NotFoundError,
+    ServerError,
 )
 from ansible_collections.llmops.litellm.plugins.module_utils._fields import FieldTable
 
@@ -106,6 +107,10 @@ class Resource:
     def lost_create_race(self, error):
         """True if ``error`` says another run created the object between our read and our create."""
         return False
+
+    def explain_failure(self, error, request):
+        """The proxy failed on ``request``: add what is known to cause that answer (LiteLLM's bare 500s)."""
+        return error
 
     def plan_warnings(self, params, record):
         """What the task should know about an existing object that no update can change."""
@@ -243,6 +248,7 @@ class Reconciler:
         requests = []
         sent = dict((name, fields[name].to_send(desired[name], record)) for name in changed)
         fields.clearing_values(cleared, record, sent)
+        fields.with_companions(sent, desired, record)
         if sent:
             requests.append(resource.update_request(self.client, record, sent))
         related, related_before, related_after = resource.related_requests(self.client, params, record)
@@ -306,6 +312,8 @@ class Reconciler:
                     answers.append(None)
                     continue
                 raise
+            except ServerError as exc:
+                raise self.resource.explain_failure(exc, request)
             except EnterpriseFeatureRequired as exc:
                 refusal = self.enterprise_refusal(exc, request)
                 for name in refusal.options:

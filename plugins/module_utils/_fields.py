@@ -57,7 +57,7 @@ class Field:
     def __init__(self, name, type='str', elements=None, compare=None, read=None, create_only=False, no_log=False,
                  minimum=None, duration=False, not_empty=False, choices=None, check=None, enterprise=False,
                  options=None, default=None, managed=True, normalise=None, update_only=False, clearable=None,
-                 clear_with=None, entries=None):
+                 clear_with=None, entries=None, companions=()):
         self.name = name
         self.type = type
         self.elements = elements or ('str' if type == 'list' else None)
@@ -80,6 +80,8 @@ class Field:
         self.update_only = update_only
         # For a mapping with a fixed set of entry names (a key's object permissions): those names.
         self.entries = entries
+        # Settings LiteLLM takes only together with this one: an update that sends it sends them too.
+        self.companions = tuple(companions)
         if clearable is None:
             # Flags are cleared by declaring false; identity and create-only settings cannot be cleared.
             clearable = self.compare is not None and type != 'bool'
@@ -145,11 +147,14 @@ class Field:
         return len(self.paths[0]) == 2 and self.paths[0][0] == 'metadata'
 
     def is_unset(self, current):
+        if self.normalise is not None and current is not None:
+            current = self.normalise(current)
         # Not `in (None, False, ...)`: 0 == False, and a limit of 0 is set.
         return current is None or current is False or (isinstance(current, (list, dict)) and not current)
 
     def same(self, desired, current):
-        if self.normalise is not None:
+        # A merged mapping compares only the declared entries: there the normaliser serves the display.
+        if self.normalise is not None and self.compare not in (MERGE, MERGE_SETS):
             desired, current = self.normalise(desired), self.normalise(current)
         return same(self.compare, desired, current)
 
@@ -251,6 +256,17 @@ class FieldTable:
                 sent['metadata'] = metadata
             else:
                 sent[name] = field.clear_with
+        return sent
+
+    def with_companions(self, sent, desired, record):
+        """Add to ``sent`` the settings LiteLLM takes only together with one being sent (declared, else stored)."""
+        for name in list(sent):
+            for companion in self[name].companions:
+                if companion not in sent:
+                    field = self[companion]
+                    value = desired[companion] if companion in desired else field.read(record)
+                    if value is not None:
+                        sent[companion] = field.to_send(value, record)
         return sent
 
     def validate_clear(self, params):
@@ -355,3 +371,12 @@ def check_timestamp(value):
         datetime.datetime.fromisoformat(value.replace('Z', '+00:00'))
     except ValueError:
         raise ValueError('must be an ISO 8601 time such as "2027-01-31T00:00:00Z"; got %r' % value) from None
+
+
+def only_entries(*names):
+    """A normaliser of a stored mapping with a fixed set of entries: those that are set, nothing the server adds."""
+
+    def normalise(mapping):
+        return dict((k, v) for k, v in (mapping or {}).items() if k in names and v not in (None, [], {}))
+
+    return normalise

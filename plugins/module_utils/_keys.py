@@ -42,6 +42,7 @@ from ansible_collections.llmops.litellm.plugins.module_utils._fields import (
     check_budget_per_model,
     check_timestamp,
     check_whole_numbers_per_model,
+    only_entries,
     timestamp,
     whole_numbers_per,
     without_nulls,
@@ -78,6 +79,12 @@ def _metadata(name):
     return ('metadata', name)
 
 
+def _empty_object_permission():
+    lists = ('mcp_servers', 'mcp_access_groups', 'mcp_toolsets', 'blocked_tools', 'vector_stores', 'agents',
+             'agent_access_groups', 'models', 'search_tools', 'skills')
+    return dict((name, []) for name in lists)
+
+
 KEY_FIELDS = FieldTable([
     Field('duration', create_only=True, duration=True),
     Field('key_type', create_only=True, choices=KEY_TYPES),
@@ -89,9 +96,11 @@ KEY_FIELDS = FieldTable([
     Field('budget_id', not_empty=True),
     Field('budget_limits', 'list', elements='dict', normalise=without_server_fields('reset_at')),
     Field('budget_fallbacks', 'dict'),
-    Field('temp_budget_increase', 'float', minimum=0, read=_metadata('temp_budget_increase'), update_only=True),
+    # LiteLLM takes the two only together (422 "must be set together").
+    Field('temp_budget_increase', 'float', minimum=0, read=_metadata('temp_budget_increase'), update_only=True,
+          companions=('temp_budget_expiry',)),
     Field('temp_budget_expiry', read=_metadata('temp_budget_expiry'), update_only=True, normalise=timestamp,
-          check=check_timestamp),
+          check=check_timestamp, companions=('temp_budget_increase',)),
     Field('tpm_limit', 'int', minimum=0),
     Field('rpm_limit', 'int', minimum=0),
     Field('tpd_limit', 'int', minimum=0),
@@ -108,7 +117,9 @@ KEY_FIELDS = FieldTable([
     Field('tags', 'list', read=_metadata('tags'), not_empty=True, enterprise=True),
     Field('config', 'dict'),
     Field('permissions', 'dict'),
-    Field('object_permission', 'dict', compare=MERGE_SETS, entries=OBJECT_PERMISSION_ENTRIES),
+    # Stored in a table of its own; clearing sends each list entry empty (LiteLLM ignores an empty object).
+    Field('object_permission', 'dict', compare=MERGE_SETS, entries=OBJECT_PERMISSION_ENTRIES,
+          normalise=only_entries(*OBJECT_PERMISSION_ENTRIES), clear_with=_empty_object_permission()),
     Field('access_group_ids', 'list', not_empty=True),
     Field('model_max_budget', 'dict', check=check_budget_per_model, enterprise=True),
     Field('model_rpm_limit', 'dict', read=_metadata('model_rpm_limit'), check=check_whole_numbers_per_model),
@@ -131,8 +142,9 @@ KEY_FIELDS = FieldTable([
     Field('allowed_vector_store_indexes', 'list', elements='dict', read=_metadata('allowed_vector_store_indexes')),
     Field('enable_prompt_caching', 'bool', read=_metadata('enable_prompt_caching')),
     Field('throttle_on_budget_exceeded', 'bool', read=_metadata('throttle_on_budget_exceeded')),
-    Field('auto_rotate', 'bool'),
-    Field('rotation_interval', duration=True),
+    # LiteLLM keeps the two only when they come together (_set_key_rotation_fields): an update sends both.
+    Field('auto_rotate', 'bool', companions=('rotation_interval',)),
+    Field('rotation_interval', duration=True, companions=('auto_rotate',), clearable=False),
     Field('blocked', 'bool'),
     # Only litellm_key takes a chosen secret; litellm_keys takes them through its no_log option chosen_keys.
     Field('key', create_only=True, no_log=True, check=_check_chosen_secret),
@@ -215,6 +227,13 @@ class KeyResource(Resource):
                                                   'itself (llm_api: llm_api_routes, management: management_routes, '
                                                   'read_only: info_routes); declare one of the two'
                                 % params['key_type'])
+        if params.get('auto_rotate') and params.get('rotation_interval') is None:
+            raise InvalidOption('rotation_interval', 'is required with auto_rotate: true (LiteLLM ignores auto_rotate '
+                                                     'without an interval)')
+        if params.get('rotation_interval') is not None and not params.get('auto_rotate'):
+            raise InvalidOption('rotation_interval', 'applies only with auto_rotate: true (LiteLLM ignores it '
+                                                     'otherwise); to stop scheduled rotation, declare '
+                                                     'auto_rotate: false')
         if params.get('budget_id') is not None and params.get('soft_budget') is not None:
             # LiteLLM keeps a key's soft budget in its budget row: with budget_id that row is the shared budget,
             # so setting soft_budget here would change every key that follows it.
@@ -258,6 +277,13 @@ class KeyResource(Resource):
 
     def lost_create_race(self, error):
         return alias_taken(error)
+
+    def explain_failure(self, error, request):
+        body = request.json if isinstance(request.json, dict) else {}
+        if (body.get('permissions') or {}).get('get_spend_routes'):
+            error.message += ('. A proxy without a LiteLLM Enterprise license answers so (a bare HTTP 500) when '
+                              'permissions sets get_spend_routes, which is an Enterprise feature')
+        return error
 
     def plan_warnings(self, params, record):
         if record is None:
