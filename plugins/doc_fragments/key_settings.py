@@ -336,5 +336,4 @@ options:
       - denied_passthrough_routes
       - allowed_cache_controls
       - allowed_vector_store_indexes
-      - rotation_interval
 '''

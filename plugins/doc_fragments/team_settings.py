@@ -84,6 +84,9 @@ options:
     description:
       - Remove members of the team that O(members) does not list. Without it, members not listed are left alone.
       - Requires O(members); V(members=[]) with this removes every member.
+      - LiteLLM adds the user behind the API key that creates a team as an admin member. For the master key that is
+        C(default_user_id), LiteLLM's own name for it, which this option leaves alone; a key of another user adds
+        that user, whom O(members) should then list.
     type: bool
     default: false
 '''

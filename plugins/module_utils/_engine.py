@@ -142,12 +142,14 @@ class Resource:
         info.update(self.fields.desired(plan.params))
         info.update(plan.sent_values)
         info.update((name, self.fields[name].read({})) for name in plan.cleared)
-        info.update(plan.related_after)
+        if plan.action != 'create':
+            # After a create the answer tells what the related writes made (LiteLLM may add to them).
+            info.update(plan.related_after)
         return info
 
     # -- creation --------------------------------------------------------------------------------------
 
-    def accept_created(self, plan, answer):
+    def accept_created(self, client, plan, answer):
         """Check the answer to a create; return it (or what stands for it)."""
         return answer
 
@@ -343,7 +345,7 @@ class Reconciler:
                     raise
                 error = exc
             else:
-                return resource.accept_created(plan, answer)
+                return resource.accept_created(self.client, plan, answer)
             # The proxy may or may not have created it. Ask before sending anything again: retrying blindly
             # could leave two objects where one was declared.
             try:

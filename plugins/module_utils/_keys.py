@@ -308,14 +308,20 @@ class KeyResource(Resource):
         view['token'] = token_of(record)
         return view
 
-    def accept_created(self, plan, answer):
-        if answer.get('key_alias') not in (None, plan.label):
-            # LiteLLM inserts keys with "upsert, do nothing if the hash exists": a chosen secret that already
-            # belongs to another key answers with that key, and nothing was created.
+    def accept_created(self, client, plan, answer):
+        """A chosen secret may already be another key's: LiteLLM then creates nothing and answers as if it had.
+
+        LiteLLM inserts keys with "upsert, do nothing if the hash exists" and builds its answer from the request
+        (measured on 1.108.7), so only reading the key back tells. Generated secrets are new: no read for them.
+        """
+        if plan.params.get('key') is None:
+            return answer
+        stored = client.key_info(token_of(answer)).get('info') or {}
+        if stored.get('key_alias') != plan.label:
             raise LiteLLMError(
                 'the chosen key (option key) already belongs to the key %r (token %s), so LiteLLM created nothing '
                 'for %r. Choose another secret, or leave key out to let LiteLLM generate one.'
-                % (answer.get('key_alias'), token_of(answer), plan.label), method='POST')
+                % (stored.get('key_alias'), token_of(answer), plan.label), method='POST')
         return answer
 
     def recover_created(self, plan, record, error):

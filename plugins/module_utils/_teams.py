@@ -24,6 +24,10 @@ from ansible_collections.llmops.litellm.plugins.module_utils._errors import Inva
 from ansible_collections.llmops.litellm.plugins.module_utils._fields import Field, FieldTable
 
 MEMBER_ROLES = ['admin', 'user']
+# LiteLLM's name for the master key's user (litellm_proxy_admin_name). LiteLLM adds it as an admin to every team
+# made with the master key (team_endpoints.py _should_auto_add_team_creator): no person, and never declared, so
+# exclusive_members leaves it alone.
+PROXY_ADMIN_USER = 'default_user_id'
 MEMBER_OPTIONS = {
     'user_id': {'type': 'str', 'required': True},
     'role': {'type': 'str', 'default': 'user', 'choices': MEMBER_ROLES},
@@ -163,7 +167,7 @@ class TeamResource(Resource):
         after = dict(current)
         after.update(wanted)
         if params.get('exclusive_members'):
-            for user_id in sorted(u for u in current if u not in wanted):
+            for user_id in sorted(u for u in current if u not in wanted and u != PROXY_ADMIN_USER):
                 requests.append(client.delete_team_member(record['team_id'], user_id, return_request=True))
                 after.pop(user_id)
         if not requests:

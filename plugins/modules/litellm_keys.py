@@ -386,7 +386,6 @@ options:
           - denied_passthrough_routes
           - allowed_cache_controls
           - allowed_vector_store_indexes
-          - rotation_interval
       # END key settings
   chosen_keys:
     description:

@@ -214,6 +214,20 @@ def test_mcp_servers_must_be_registered(target):
         target.session.delete(target.api_url + '/v1/mcp/server/%s' % server_id, timeout=30)
 
 
+def test_a_chosen_secret_of_another_key_creates_nothing_and_says_so(target):
+    # LiteLLM answers such a create as if it had made the key (measured): the module reads the key back.
+    secret = 'sk-cycle-chosen-' + uuid.uuid4().hex
+    first, second = ['cycle-chosen-%s-%s' % (n, uuid.uuid4().hex[:6]) for n in ('a', 'b')]
+    try:
+        assert run(target, first, key=secret)['action'] == 'create'
+        with pytest.raises(ERRORS.LiteLLMError) as refused:
+            run(target, second, key=secret)
+        assert "already belongs to the key '%s'" % first in str(refused.value) and secret not in str(refused.value)
+        assert not target.list_keys(key_alias=second)['keys']
+    finally:
+        target.delete_keys(key_aliases=[first])
+
+
 def test_spend_routes_permission_is_explained(target):
     alias = 'cycle-spend-%s' % uuid.uuid4().hex[:8]
     with pytest.raises(ERRORS.ServerError) as failed:

@@ -19,6 +19,8 @@ from ansible_collections.llmops.litellm.plugins.modules import litellm_team, lit
 TEAM = {'team_id': 'data-team', 'team_alias': 'Data team', 'models': ['gpt-4o', 'gpt-4o-mini'], 'max_budget': 500,
         'budget_duration': '30d', 'metadata': {'cost_center': '4711'}, 'model_aliases': {'fast': 'gpt-4o-mini'}}
 MEMBERS = [{'user_id': 'alice', 'role': 'admin'}, {'user_id': 'bob'}]
+# LiteLLM adds the master key's user to every team the master key creates.
+PROXY_ADMIN = {'user_id': 'default_user_id', 'role': 'admin'}
 
 
 def counts(server):
@@ -43,9 +45,9 @@ def test_create_sends_one_read_and_one_write_and_returns_the_team(run_module, li
     assert result['team_id'] == 'data-team'
     team = result['team']
     assert team['team_alias'] == 'Data team' and team['max_budget'] == 500
-    assert team['members'] == [{'user_id': 'alice', 'role': 'admin'}, {'user_id': 'bob', 'role': 'user'}]
+    assert team['members'] == [{'user_id': 'alice', 'role': 'admin'}, {'user_id': 'bob', 'role': 'user'}, PROXY_ADMIN]
     assert result['diff']['before'] == {'team_id': 'data-team', 'team_alias': 'Data team', 'state': 'absent'}
-    assert result['diff']['after']['members'] == team['members']
+    assert result['diff']['after']['members'] == team['members'][:2]
     (create,) = [r for r in result['requests'] if r['method'] == 'POST']
     assert create['body']['members_with_roles'] == [{'user_id': 'alice', 'role': 'admin'},
                                                     {'user_id': 'bob', 'role': 'user'}]
@@ -99,13 +101,13 @@ def test_members_are_added_and_their_roles_changed_one_request_each(run_module, 
         ('member_update', {'team_id': 'data-team', 'user_id': 'alice', 'role': 'user'}),
     ]
     # Not exclusive: bob stays.
-    assert [m['user_id'] for m in result['team']['members']] == ['alice', 'bob', 'carol', 'dave']
+    assert [m['user_id'] for m in result['team']['members']] == ['alice', 'bob', 'carol', 'dave', 'default_user_id']
     assert result['diff']['before']['members'] == [{'user_id': 'alice', 'role': 'admin'},
-                                                   {'user_id': 'bob', 'role': 'user'}]
+                                                   {'user_id': 'bob', 'role': 'user'}, PROXY_ADMIN]
     assert run_module(litellm_team, team_id='data-team', members=declared)['changed'] is False
 
 
-def test_exclusive_members_removes_the_unlisted(run_module, existing_team, litellm_server):
+def test_exclusive_members_removes_the_unlisted_but_the_proxy_admin(run_module, existing_team, litellm_server):
     result = run_module(litellm_team, team_id='data-team', members=[{'user_id': 'alice', 'role': 'admin'}],
                         exclusive_members=True)
 
@@ -113,7 +115,9 @@ def test_exclusive_members_removes_the_unlisted(run_module, existing_team, litel
     assert [(r['url'].rsplit('/', 1)[-1], r['body']) for r in result['requests'] if r['method'] == 'POST'] == [
         ('member_delete', {'team_id': 'data-team', 'user_id': 'bob'})]
     listed = run_module(litellm_team_info, team_id='data-team')
-    assert listed['teams'][0]['members'] == [{'user_id': 'alice', 'role': 'admin'}]
+    assert listed['teams'][0]['members'] == [{'user_id': 'alice', 'role': 'admin'}, PROXY_ADMIN]
+    assert run_module(litellm_team, team_id='data-team', members=[{'user_id': 'alice', 'role': 'admin'}],
+                      exclusive_members=True)['changed'] is False
 
 
 def test_check_mode_sends_the_read_only_and_the_real_run_sends_what_it_showed(run_module, existing_team,
@@ -191,5 +195,6 @@ def test_team_info_lists_every_page_and_one_team_with_its_members(run_module, ex
     assert sorted(t['team_id'] for t in by_alias['teams']) == ['more-0', 'more-1', 'more-2', 'more-3']
 
     one = run_module(litellm_team_info, team_id='data-team')
-    assert one['teams'][0]['members'] == [{'user_id': 'alice', 'role': 'admin'}, {'user_id': 'bob', 'role': 'user'}]
+    assert one['teams'][0]['members'] == [{'user_id': 'alice', 'role': 'admin'}, {'user_id': 'bob', 'role': 'user'},
+                                          PROXY_ADMIN]
     assert run_module(litellm_team_info, team_id='no-such-team')['teams'] == []
