@@ -10,10 +10,13 @@
     bench/run.sh --smoke --output-dir /tmp/x   # N = 5: proves the script works (used by bench/tests)
     bench/run.sh --sizes 100 --label ansible-2.16 --ansible-bin-dir .venv-ansible-2.16/bin   # a partial run
 
-For each N and each phase (create, no-change re-run, update 10 %, delete) it runs
+For each N and each phase (create, no-change re-run, the no-change re-run in check mode, update 10 %, delete)
+it runs
 
-    (a) litellm_key in a loop      one ansible-playbook, one task with ``loop:`` over the N keys
-    (b) ansible.builtin.uri        one GET /key/list?key_alias=X per key: the floor of any per-key loop
+    (a) litellm_key in a loop      one ansible-playbook, one task with ``loop:`` over the N keys; on the controller
+                                   the module runs in-process (its action plugin), the collection's default
+    (m) litellm_key in a loop      the same as modules (litellm_in_process=false): one module process per item
+    (b) ansible.builtin.uri        one GET /key/list?key_alias=X per key: the floor of any per-key module loop
     (c) litellm_keys               one ansible-playbook, one task declaring the whole set
 
 and measures wall time, the task's own time (without ansible-playbook's start-up), CPU time of the controller
@@ -58,19 +61,25 @@ RESULTS_DIR = os.path.join(BENCH_DIR, 'results')
 PAGE = 100  # LiteLLM's largest /key/list page, the modules' default
 TEAM = 'bench-team'
 INFO_TEAM = 'bench-info'
-PHASES = ('create', 'no-change', 'update', 'delete')
-VARIANTS = ('a', 'b', 'c')
+PHASES = ('create', 'no-change', 'check', 'update', 'delete')
+VARIANTS = ('a', 'm', 'b', 'c')
 VARIANT_NAMES = {
     'a': 'litellm_key loop',
+    'm': 'litellm_key modules',
     'b': 'uri GET loop',
     'c': 'litellm_keys',
 }
+# The loops (a) and (m) run one playbook; (m) with in-process execution turned off.
+LOOP_VARIANTS = ('a', 'm')
 # Which state (b) is compared in, per phase: (b) only reads, so create is compared with (b) on an empty
 # server and every other phase with (b) on a server holding the N keys.
-BASELINE_STATE = {'create': 'empty', 'no-change': 'populated', 'update': 'populated', 'delete': 'populated'}
-TARGET_A_VS_B = 1.15
+BASELINE_STATE = {'create': 'empty', 'no-change': 'populated', 'check': 'populated', 'update': 'populated',
+                  'delete': 'populated'}
+TARGET_M_VS_B = 1.15      # a loop of module runs costs what a loop of bare uri GETs costs
+TARGET_A_VS_B = 0.1       # the in-process loop costs a tenth of that, and so does its check mode
 TARGET_C_SPEEDUP = 20.0
 TARGET_C_VS_FLOOR = 2.0
+TARGET_C_VS_BEFORE = 1.1  # litellm_keys no slower than the previous run of the benchmark (10 % for noise)
 FLOOR_REPEATS = 3
 
 
@@ -316,10 +325,10 @@ def expected_requests(variant, phase, n):
     updates = len([i for i in range(n) if i % 10 == 0])
     if variant == 'b':
         return n, 0
-    if variant == 'a':
-        return n, {'create': n, 'no-change': 0, 'update': updates, 'delete': n}[phase]
+    if variant in LOOP_VARIANTS:
+        return n, {'create': n, 'no-change': 0, 'check': 0, 'update': updates, 'delete': n}[phase]
     reads = 1 if phase == 'create' else pages
-    return reads, {'create': n, 'no-change': 0, 'update': updates, 'delete': pages}[phase]
+    return reads, {'create': n, 'no-change': 0, 'check': 0, 'update': updates, 'delete': pages}[phase]
 
 
 class Bench:
@@ -359,7 +368,7 @@ class Bench:
 
     # one ansible-playbook run, measured
 
-    def playbook(self, playbook, extra_vars):
+    def playbook(self, playbook, extra_vars, args=()):
         self.runs += 1
         vars_file = os.path.join(self.workdir, 'vars-%03d.json' % self.runs)
         extra = {'bench_url': self.server.url, 'bench_api_key': self.server.master_key, 'bench_team': TEAM}
@@ -369,7 +378,7 @@ class Bench:
         timer_file = os.path.join(self.workdir, 'timer-%03d.json' % self.runs)
         env = dict(self.env, BENCH_TIMER_FILE=timer_file)
         command = [os.path.join(self.bin_dir, 'ansible-playbook'), '-i', 'localhost,',
-                   os.path.join(PLAYBOOKS, playbook), '-e', '@' + vars_file]
+                   os.path.join(PLAYBOOKS, playbook), '-e', '@' + vars_file] + list(args)
         log_path = os.path.join(self.workdir, 'run-%03d-%s.log' % (self.runs, playbook.replace('.yml', '')))
         self.server.reset(data=False)
         server_cpu = self.server.cpu_seconds()
@@ -411,29 +420,32 @@ class Bench:
             self.server.reset(data=True)
             measured = self.playbook('uri_loop.yml', {'bench_keys': declared_keys(n)})
             self.record(n, 'state: empty', 'b', measured, expected_requests('b', 'create', n))
-        if not ('a' in variants or 'c' in variants):
+        if not any(v in variants for v in ('a', 'm', 'c')):
             self.server.generate_many(declared_keys(n))
-        # (c) first, then (a); (b) on the populated server is measured right after the no-change phase of the
-        # last of them, so the comparison the targets make, (a) no-change against (b), runs back to back.
-        order = [v for v in ('c', 'a') if v in variants]
+        # (c) first, then (m) and (a); (b) on the populated server is measured right after the no-change phases
+        # of the last of them, so the comparison the targets make, (a) no-change against (b), runs back to back.
+        order = [v for v in ('c', 'm', 'a') if v in variants]
         for variant in order:
-            playbook = {'a': 'key_loop.yml', 'c': 'key_set.yml'}[variant]
+            playbook = 'key_set.yml' if variant == 'c' else 'key_loop.yml'
+            way = {'litellm_in_process': variant != 'm'}
             self.server.reset(data=True)
             for phase in PHASES:
                 keys = {
                     'create': declared_keys(n),
                     'no-change': declared_keys(n),
+                    'check': declared_keys(n),
                     'update': declared_keys(n, updated=True),
                     'delete': declared_keys(n, state='absent', updated=True),
                 }[phase]
-                measured = self.playbook(playbook, {'bench_keys': keys})
+                measured = self.playbook(playbook, dict(way, bench_keys=keys),
+                                         args=['--check'] if phase == 'check' else ())
                 remaining = self.server.count_keys(TEAM)
                 state_ok = remaining == (0 if phase == 'delete' else n)
                 self.record(n, phase, variant, measured, expected_requests(variant, phase, n),
                             keys_after=remaining, state_ok=state_ok)
                 if phase == 'no-change' and variant == 'c':
                     self.measure_floors(n, keys)
-                if phase == 'no-change' and baseline_pending and variant == order[-1]:
+                if phase == 'check' and baseline_pending and variant == order[-1]:
                     # The N keys exist, as declared: the state the no-change, update and delete phases start from.
                     self.measure_populated_baseline(n, keys)
                     baseline_pending = False
@@ -538,7 +550,7 @@ def _floor(floors, n, name):
 
 def add_ratios(rows):
     for row in rows:
-        if row['variant'] not in ('a', 'c'):
+        if row['variant'] not in ('a', 'm', 'c'):
             continue
         baseline = _row(rows, row['n'], 'state: ' + BASELINE_STATE[row['phase']], 'b')
         if baseline and baseline['wall_s']:
@@ -552,23 +564,44 @@ def _ratio(numerator, denominator, digits=2):
     return round(numerator / denominator, digits)
 
 
-def evaluate_targets(rows, floors):
-    """The issue's targets, judged on wall time and, because other load on the machine moves wall times, on
+def _versus(target, mine, theirs, limit, digits=3, at_least=False):
+    """A ratio target: wall and CPU time of ``mine`` over ``theirs`` against ``limit``."""
+    wall, cpu = _ratio(mine['wall_s'], theirs['wall_s'], digits), _ratio(mine['cpu_s'], theirs['cpu_s'], digits)
+
+    def met(ratio):
+        return ratio is not None and (ratio >= limit if at_least else ratio <= limit)
+
+    target.update(wall=wall, cpu=cpu, met_wall=met(wall), met_cpu=met(cpu))
+    return target
+
+
+def evaluate_targets(rows, floors, previous_rows=()):
+    """The issues' targets, judged on wall time and, because other load on the machine moves wall times, on
     CPU time of the controller process tree as well (where both sides have one)."""
     targets = []
     playbook_floor = _floor(floors, None, 'ansible-playbook')
-    for n in sorted(set(r['n'] for r in rows if r['variant'] in ('a', 'c'))):
+    for n in sorted(set(r['n'] for r in rows if r['variant'] in ('a', 'm', 'c'))):
         a = _row(rows, n, 'no-change', 'a')
+        a_check = _row(rows, n, 'check', 'a')
+        m = _row(rows, n, 'no-change', 'm')
         b = _row(rows, n, 'state: populated', 'b')
         c = _row(rows, n, 'no-change', 'c')
-        if a and b:
-            wall, cpu = _ratio(a['wall_s'], b['wall_s'], 3), _ratio(a['cpu_s'], b['cpu_s'], 3)
-            targets.append({'n': n, 'target': '(a) no-change / (b) <= %.2f' % TARGET_A_VS_B,
-                            'wall': wall, 'cpu': cpu, 'met_wall': wall <= TARGET_A_VS_B,
-                            'met_cpu': cpu is not None and cpu <= TARGET_A_VS_B})
-        if a and c:
-            wall, cpu = _ratio(a['wall_s'], c['wall_s'], 1), _ratio(a['cpu_s'], c['cpu_s'], 1)
-            targets.append({'n': n, 'target': '(a) no-change / (c) no-change >= %g' % TARGET_C_SPEEDUP,
+        if m and b:
+            targets.append(_versus({'n': n, 'target': '(m) no-change / (b) <= %.2f' % TARGET_M_VS_B}, m, b,
+                                   TARGET_M_VS_B))
+        for row, label in ((a, 'no-change'), (a_check, 'no-change in check mode')):
+            if row and b:
+                targets.append(_versus({'n': n, 'target': '(a) %s / (b) <= %.2f' % (label, TARGET_A_VS_B),
+                                        'set_for_n': 1000}, row, b, TARGET_A_VS_B))
+        before = _row(previous_rows, n, 'no-change', 'c')
+        if c and before:
+            targets.append(_versus({'n': n, 'target': '(c) no-change / previous run (c) <= %.2f' % TARGET_C_VS_BEFORE,
+                                    'previous_wall_s': before['wall_s']}, c, before, TARGET_C_VS_BEFORE))
+        loop = m or a
+        if loop and c:
+            wall, cpu = _ratio(loop['wall_s'], c['wall_s'], 1), _ratio(loop['cpu_s'], c['cpu_s'], 1)
+            targets.append({'n': n, 'target': '(%s) no-change / (c) no-change >= %g' % (loop['variant'],
+                                                                                        TARGET_C_SPEEDUP),
                             'wall': wall, 'cpu': cpu, 'met_wall': wall >= TARGET_C_SPEEDUP,
                             'met_cpu': cpu is not None and cpu >= TARGET_C_SPEEDUP, 'set_for_n': 1000})
         if not c:
@@ -636,13 +669,24 @@ def format_table(rows, floors, targets):
 
 # -- main ------------------------------------------------------------------------------------------------------
 
+def previous_rows(args):
+    """The rows of the benchmark's previous full run (results/latest.json), to compare litellm_keys with."""
+    if args.smoke:
+        return []
+    try:
+        with open(os.path.join(RESULTS_DIR, 'latest.json')) as handle:
+            return json.load(handle).get('rows') or []
+    except (OSError, ValueError):
+        return []
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--sizes', default='100,1000', help='comma-separated N (default 100,1000)')
     parser.add_argument('--info-keys', type=int, default=10000,
                         help='keys for the litellm_key_info run (default 10000; 0 skips it)')
-    parser.add_argument('--variants', default='a,b,c', help='which of a,b,c to run (default all)')
+    parser.add_argument('--variants', default='a,m,b,c', help='which of a,m,b,c to run (default all)')
     parser.add_argument('--smoke', action='store_true', help='N = 5 and 20 keys for litellm_key_info: a quick check')
     parser.add_argument('--output-dir', help='where the JSON goes (default bench/results; --smoke: a temp dir)')
     parser.add_argument('--ansible-bin-dir', default=os.path.dirname(sys.executable),
@@ -661,6 +705,8 @@ def parse_args(argv=None):
     unknown = set(args.variants) - set(VARIANTS)
     if unknown:
         parser.error('unknown variants: %s' % ', '.join(sorted(unknown)))
+    if args.smoke and 'm' not in args.variants:
+        args.variants.append('m')
     if not os.path.exists(os.path.join(args.ansible_bin_dir, 'ansible-playbook')):
         parser.error('no ansible-playbook in %s (use --ansible-bin-dir)' % args.ansible_bin_dir)
     return args
@@ -684,7 +730,7 @@ def main(argv=None):
         bench.close()
     machine['load_average_end'] = load_average()
     add_ratios(bench.rows)
-    targets = evaluate_targets(bench.rows, bench.floors)
+    targets = evaluate_targets(bench.rows, bench.floors, previous_rows(args))
     for row in bench.rows:
         row['log'] = os.path.basename(row['log'])
     result = {

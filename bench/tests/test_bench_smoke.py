@@ -24,8 +24,8 @@ def test_smoke_run_measures_every_variant_and_writes_json(tmp_path):
     assert finished.returncode == 0, finished.stderr[-3000:]
     result = json.loads((tmp_path / 'latest.json').read_text())
     rows = dict(((r['n'], r['phase'], r['variant']), r) for r in result['rows'])
-    phases = ('create', 'no-change', 'update', 'delete')
-    expected = set([(5, p, v) for p in phases for v in ('a', 'c')]
+    phases = ('create', 'no-change', 'check', 'update', 'delete')
+    expected = set([(5, p, v) for p in phases for v in ('a', 'm', 'c')]
                    + [(5, 'state: empty', 'b'), (5, 'state: populated', 'b'), (20, 'list all', 'info')])
     assert set(rows) == expected
     # Each measurement sent exactly the requests it should (the server's counter against the expectation).
@@ -33,6 +33,7 @@ def test_smoke_run_measures_every_variant_and_writes_json(tmp_path):
     assert rows[(5, 'no-change', 'c')]['requests'] == {'reads': 1, 'writes': 0, 'total': 1,
                                                        'by_endpoint': {'GET /key/list': 1}}
     assert rows[(5, 'no-change', 'a')]['requests']['total'] == 5
+    assert rows[(5, 'check', 'a')]['requests'] == rows[(5, 'check', 'm')]['requests']
     assert all(r['max_process_rss_mb'] > 0 and r['wall_s'] > 0 for r in result['rows'])
     assert set(f['floor'] for f in result['floors']) >= {'per-key reads (N GETs)', 'scope reads (pages of 100)'}
     for field in ('nproc', 'cpu_model', 'ram_gib', 'python', 'ansible_core'):

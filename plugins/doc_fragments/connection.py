@@ -65,4 +65,10 @@ requirements:
 notes:
   - These modules talk to the proxy's HTTP API from the host they run on; run them on the controller with
     C(delegate_to=localhost) or C(connection=local) unless that host should make the calls.
+  - On the controller (a C(local) connection - C(hosts=localhost), C(delegate_to=localhost), C(connection=local))
+    each module runs in the controller's own process, through its action plugin, with the same options, result,
+    check mode and diff as the module - only faster, most of all in a C(loop). The environment variable fallbacks
+    then read the controller's environment and the task's C(environment). Set the variable C(litellm_in_process)
+    to V(false) (for a play, a host or a task) to run the modules as modules there too; tasks on other hosts and
+    C(async) tasks always do.
 '''

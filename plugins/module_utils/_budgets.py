@@ -18,12 +18,17 @@ __metaclass__ = type
 
 from ansible_collections.llmops.litellm.plugins.module_utils._engine import Resource, object_task
 from ansible_collections.llmops.litellm.plugins.module_utils._errors import InvalidOption
-from ansible_collections.llmops.litellm.plugins.module_utils._fields import Field, FieldTable, check_budget_per_model
+from ansible_collections.llmops.litellm.plugins.module_utils._fields import (
+    BUDGET_PERIOD,
+    Field,
+    FieldTable,
+    check_budget_per_model,
+)
 
 BUDGET_FIELDS = FieldTable([
     Field('max_budget', 'float', minimum=0),
     Field('soft_budget', 'float', minimum=0),
-    Field('budget_duration', duration=True),
+    Field('budget_duration', duration=BUDGET_PERIOD),
     Field('tpm_limit', 'int', minimum=0),
     Field('rpm_limit', 'int', minimum=0),
     Field('tpd_limit', 'int', minimum=0),

@@ -35,6 +35,10 @@ from ansible_collections.llmops.litellm.plugins.module_utils._errors import Inva
 DURATION_PATTERN = re.compile(r'^[1-9][0-9]*(s|m|h|d|w|mo)$')
 DURATION_HINT = 'must be a count and a unit (s, m, h, d, w or mo), such as "30d" or "12h"'
 
+# A duration after which LiteLLM resets a budget (Field(duration=BUDGET_PERIOD)): it resets monthly budgets only
+# every month (litellm_core_utils/duration_parser.py: "Monthly resets currently only support 1 month intervals").
+BUDGET_PERIOD = 'budget period'
+
 # What LiteLLM returns for "not set", by option type: it answers null and empty containers interchangeably.
 _UNSET = {'list': [], 'dict': {}, 'bool': False}
 
@@ -126,6 +130,11 @@ class Field:
                                 % ('zero' if self.minimum == 0 else self.minimum, value))
         if self.duration and not DURATION_PATTERN.match(value):
             raise InvalidOption(self.name, '%s; got %r' % (DURATION_HINT, value))
+        if self.duration == BUDGET_PERIOD:
+            try:
+                check_budget_period(value)
+            except ValueError as exc:
+                raise InvalidOption(self.name, str(exc))
         if self.not_empty and self.type == 'str' and not value.strip():
             raise InvalidOption(self.name, 'must not be empty; leave it out to not manage it')
         if self.not_empty and self.type == 'list' and any(not str(item).strip() for item in value):
@@ -380,3 +389,22 @@ def only_entries(*names):
         return dict((k, v) for k, v in (mapping or {}).items() if k in names and v not in (None, [], {}))
 
     return normalise
+
+
+def check_budget_period(value):
+    if value.endswith('mo') and value != '1mo':
+        raise ValueError('LiteLLM resets budgets every month at most once a month: use 1mo, or a count of days such as '
+                         '"60d"; got %r' % value)
+
+
+def check_budget_windows(windows):
+    """budget_limits: each window a budget period and a budget, zero or more."""
+    for index, window in enumerate(windows):
+        if not isinstance(window, dict) or set(window) - {'budget_duration', 'max_budget', 'reset_at'}:
+            raise ValueError('entry %d must be {budget_duration: "1d", max_budget: N}; got %r' % (index, window))
+        period, budget = window.get('budget_duration'), window.get('max_budget')
+        if not isinstance(period, str) or not DURATION_PATTERN.match(period):
+            raise ValueError('entry %d: budget_duration %s; got %r' % (index, DURATION_HINT, period))
+        check_budget_period(period)
+        if isinstance(budget, bool) or not isinstance(budget, (int, float)) or budget < 0:
+            raise ValueError('entry %d: max_budget must be a number, zero or more; got %r' % (index, budget))

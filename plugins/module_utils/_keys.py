@@ -36,10 +36,12 @@ from ansible_collections.llmops.litellm.plugins.module_utils._errors import (
     SecretLost,
 )
 from ansible_collections.llmops.litellm.plugins.module_utils._fields import (
+    BUDGET_PERIOD,
     DURATION_PATTERN,
     Field,
     FieldTable,
     check_budget_per_model,
+    check_budget_windows,
     check_timestamp,
     check_whole_numbers_per_model,
     only_entries,
@@ -92,9 +94,10 @@ KEY_FIELDS = FieldTable([
     Field('aliases', 'dict'),
     Field('max_budget', 'float', minimum=0),
     Field('soft_budget', 'float', minimum=0, read=[('litellm_budget_table', 'soft_budget'), ('soft_budget',)]),
-    Field('budget_duration', duration=True),
+    Field('budget_duration', duration=BUDGET_PERIOD),
     Field('budget_id', not_empty=True),
-    Field('budget_limits', 'list', elements='dict', normalise=without_server_fields('reset_at')),
+    Field('budget_limits', 'list', elements='dict', normalise=without_server_fields('reset_at'),
+          check=check_budget_windows),
     Field('budget_fallbacks', 'dict'),
     # LiteLLM takes the two only together (422 "must be set together").
     Field('temp_budget_increase', 'float', minimum=0, read=_metadata('temp_budget_increase'), update_only=True,

@@ -8,7 +8,7 @@
 A module is a short file: its argument spec (mostly a resource's field table) and a task function
 ``task(client, params, check_mode) -> result``. ``execute`` runs that function the same way wherever it runs
 and returns the result instead of exiting, so that the same code serves a module on a target and a task run
-in-process on the controller; ``run_module`` is the module's ``main()``.
+in-process on the controller; a ``ModuleDefinition`` holds a module's parts and is its ``main()``.
 
 Private to the collection (leading underscore): its API may change between releases.
 """
@@ -86,13 +86,33 @@ def failure_result(error, client, redactor):
     return result
 
 
-def run_module(argument_spec, task, validate=None, **module_options):
-    """A module's main(): parse the options, execute the task, exit with its result."""
-    module = AnsibleModule(argument_spec=with_connection_options(argument_spec), supports_check_mode=True,
-                           **module_options)
-    result = execute(task, module.params, check_mode=module.check_mode, diff=module._diff, validate=validate)
-    for warning in result.pop('warnings', ()):
-        module.warn(warning)
-    if result.pop('failed', False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+class ModuleDefinition:
+    """What a module is: its options, its task function and its input checks.
+
+    The module's main() runs it through AnsibleModule on the target; the collection's action plugins run the very
+    same definition in the controller's process (plugin_utils/_in_process.py).
+    """
+
+    def __init__(self, argument_spec, task, validate=None, **module_options):
+        self._argument_spec = argument_spec
+        self.task = task
+        self.validate = validate
+        # AnsibleModule's other checks of the options (required_one_of, mutually_exclusive, ...).
+        self.module_options = module_options
+
+    def argument_spec(self):
+        """The module's whole argument spec, connection options included (a new dict each time)."""
+        return with_connection_options(self._argument_spec())
+
+    def execute(self, params, check_mode=False, diff=False):
+        return execute(self.task, params, check_mode=check_mode, diff=diff, validate=self.validate)
+
+    def main(self):
+        """Parse the options, execute the task, exit with its result."""
+        module = AnsibleModule(argument_spec=self.argument_spec(), supports_check_mode=True, **self.module_options)
+        result = self.execute(module.params, check_mode=module.check_mode, diff=module._diff)
+        for warning in result.pop('warnings', ()):
+            module.warn(warning)
+        if result.pop('failed', False):
+            module.fail_json(**result)
+        module.exit_json(**result)

@@ -21,7 +21,7 @@ __metaclass__ = type
 from ansible_collections.llmops.litellm.plugins.module_utils._compare import MERGE
 from ansible_collections.llmops.litellm.plugins.module_utils._engine import Resource, duplicates_error, object_task
 from ansible_collections.llmops.litellm.plugins.module_utils._errors import InvalidOption, NotFoundError
-from ansible_collections.llmops.litellm.plugins.module_utils._fields import Field, FieldTable
+from ansible_collections.llmops.litellm.plugins.module_utils._fields import BUDGET_PERIOD, Field, FieldTable
 
 MEMBER_ROLES = ['admin', 'user']
 # LiteLLM's name for the master key's user (litellm_proxy_admin_name). LiteLLM adds it as an admin to every team
@@ -38,7 +38,7 @@ TEAM_FIELDS = FieldTable([
     Field('organization_id', not_empty=True),
     Field('models', 'list', not_empty=True),
     Field('max_budget', 'float', minimum=0),
-    Field('budget_duration', duration=True),
+    Field('budget_duration', duration=BUDGET_PERIOD),
     Field('tpm_limit', 'int', minimum=0),
     Field('rpm_limit', 'int', minimum=0),
     Field('metadata', 'dict', compare=MERGE),

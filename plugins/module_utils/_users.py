@@ -19,7 +19,7 @@ __metaclass__ = type
 from ansible_collections.llmops.litellm.plugins.module_utils._compare import MERGE
 from ansible_collections.llmops.litellm.plugins.module_utils._engine import Resource, object_task
 from ansible_collections.llmops.litellm.plugins.module_utils._errors import InvalidOption, NotFoundError
-from ansible_collections.llmops.litellm.plugins.module_utils._fields import Field, FieldTable
+from ansible_collections.llmops.litellm.plugins.module_utils._fields import BUDGET_PERIOD, Field, FieldTable
 
 # LiteLLM's LitellmUserRoles that an internal user can have (org_admin is a role within an organization).
 USER_ROLES = ['proxy_admin', 'proxy_admin_viewer', 'internal_user', 'internal_user_viewer']
@@ -30,7 +30,7 @@ USER_FIELDS = FieldTable([
     Field('user_role', choices=USER_ROLES),
     Field('models', 'list', not_empty=True),
     Field('max_budget', 'float', minimum=0),
-    Field('budget_duration', duration=True),
+    Field('budget_duration', duration=BUDGET_PERIOD),
     Field('tpm_limit', 'int', minimum=0),
     Field('rpm_limit', 'int', minimum=0),
     Field('max_parallel_requests', 'int', minimum=0),

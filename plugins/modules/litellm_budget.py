@@ -139,7 +139,7 @@ requests:
 '''
 
 from ansible_collections.llmops.litellm.plugins.module_utils._budgets import BUDGET, run_budget_task
-from ansible_collections.llmops.litellm.plugins.module_utils._module import run_module
+from ansible_collections.llmops.litellm.plugins.module_utils._module import ModuleDefinition
 
 
 def argument_spec():
@@ -151,8 +151,11 @@ def argument_spec():
     return spec
 
 
+MODULE = ModuleDefinition(argument_spec, run_budget_task, validate=BUDGET.validate)
+
+
 def main():
-    run_module(argument_spec(), run_budget_task, validate=BUDGET.validate)
+    MODULE.main()
 
 
 if __name__ == '__main__':

@@ -80,15 +80,18 @@ requests:
 '''
 
 from ansible_collections.llmops.litellm.plugins.module_utils._budgets import run_budget_info_task
-from ansible_collections.llmops.litellm.plugins.module_utils._module import run_module
+from ansible_collections.llmops.litellm.plugins.module_utils._module import ModuleDefinition
 
 
 def argument_spec():
     return dict(budget_id=dict(type='str', no_log=False))
 
 
+MODULE = ModuleDefinition(argument_spec, run_budget_info_task)
+
+
 def main():
-    run_module(argument_spec(), run_budget_info_task)
+    MODULE.main()
 
 
 if __name__ == '__main__':

@@ -216,7 +216,7 @@ requests:
 '''
 
 from ansible_collections.llmops.litellm.plugins.module_utils._keys import KEY, run_key_task, validate_key_task
-from ansible_collections.llmops.litellm.plugins.module_utils._module import run_module
+from ansible_collections.llmops.litellm.plugins.module_utils._module import ModuleDefinition
 
 
 def argument_spec():
@@ -230,8 +230,11 @@ def argument_spec():
     return spec
 
 
+MODULE = ModuleDefinition(argument_spec, run_key_task, validate=validate_key_task)
+
+
 def main():
-    run_module(argument_spec(), run_key_task, validate=validate_key_task)
+    MODULE.main()
 
 
 if __name__ == '__main__':

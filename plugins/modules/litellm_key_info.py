@@ -122,8 +122,8 @@ requests:
 
 from ansible_collections.llmops.litellm.plugins.module_utils._keys import run_key_info_task
 from ansible_collections.llmops.litellm.plugins.module_utils._module import (
+    ModuleDefinition,
     page_size_option,
-    run_module,
     validate_page_size,
 )
 
@@ -139,8 +139,11 @@ def argument_spec():
     )
 
 
+MODULE = ModuleDefinition(argument_spec, run_key_info_task, validate=validate_page_size)
+
+
 def main():
-    run_module(argument_spec(), run_key_info_task, validate=validate_page_size)
+    MODULE.main()
 
 
 if __name__ == '__main__':

@@ -524,7 +524,7 @@ from ansible_collections.llmops.litellm.plugins.module_utils._key_sets import (
     run_key_set_task,
     validate_key_set_task,
 )
-from ansible_collections.llmops.litellm.plugins.module_utils._module import page_size_option, run_module
+from ansible_collections.llmops.litellm.plugins.module_utils._module import ModuleDefinition, page_size_option
 
 
 def argument_spec():
@@ -540,8 +540,11 @@ def argument_spec():
     )
 
 
+MODULE = ModuleDefinition(argument_spec, run_key_set_task, validate=validate_key_set_task)
+
+
 def main():
-    run_module(argument_spec(), run_key_set_task, validate=validate_key_set_task)
+    MODULE.main()
 
 
 if __name__ == '__main__':

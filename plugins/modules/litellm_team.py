@@ -166,7 +166,7 @@ requests:
       sample: false
 '''
 
-from ansible_collections.llmops.litellm.plugins.module_utils._module import run_module
+from ansible_collections.llmops.litellm.plugins.module_utils._module import ModuleDefinition
 from ansible_collections.llmops.litellm.plugins.module_utils._teams import TEAM, run_team_task
 
 
@@ -179,9 +179,12 @@ def argument_spec():
     return spec
 
 
+MODULE = ModuleDefinition(argument_spec, run_team_task, validate=TEAM.validate,
+                          required_one_of=[('team_id', 'team_alias')])
+
+
 def main():
-    run_module(argument_spec(), run_team_task, validate=TEAM.validate,
-               required_one_of=[('team_id', 'team_alias')])
+    MODULE.main()
 
 
 if __name__ == '__main__':

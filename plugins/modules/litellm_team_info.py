@@ -110,8 +110,8 @@ requests:
 '''
 
 from ansible_collections.llmops.litellm.plugins.module_utils._module import (
+    ModuleDefinition,
     page_size_option,
-    run_module,
     validate_page_size,
 )
 from ansible_collections.llmops.litellm.plugins.module_utils._teams import run_team_info_task
@@ -127,8 +127,11 @@ def argument_spec():
     )
 
 
+MODULE = ModuleDefinition(argument_spec, run_team_info_task, validate=validate_page_size)
+
+
 def main():
-    run_module(argument_spec(), run_team_info_task, validate=validate_page_size)
+    MODULE.main()
 
 
 if __name__ == '__main__':

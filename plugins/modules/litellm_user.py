@@ -144,7 +144,7 @@ requests:
       sample: false
 '''
 
-from ansible_collections.llmops.litellm.plugins.module_utils._module import run_module
+from ansible_collections.llmops.litellm.plugins.module_utils._module import ModuleDefinition
 from ansible_collections.llmops.litellm.plugins.module_utils._users import USER, run_user_task
 
 
@@ -157,8 +157,11 @@ def argument_spec():
     return spec
 
 
+MODULE = ModuleDefinition(argument_spec, run_user_task, validate=USER.validate)
+
+
 def main():
-    run_module(argument_spec(), run_user_task, validate=USER.validate)
+    MODULE.main()
 
 
 if __name__ == '__main__':

@@ -103,8 +103,8 @@ requests:
 '''
 
 from ansible_collections.llmops.litellm.plugins.module_utils._module import (
+    ModuleDefinition,
     page_size_option,
-    run_module,
     validate_page_size,
 )
 from ansible_collections.llmops.litellm.plugins.module_utils._users import USER_ROLES, run_user_info_task
@@ -119,8 +119,11 @@ def argument_spec():
     )
 
 
+MODULE = ModuleDefinition(argument_spec, run_user_info_task, validate=validate_page_size)
+
+
 def main():
-    run_module(argument_spec(), run_user_info_task, validate=validate_page_size)
+    MODULE.main()
 
 
 if __name__ == '__main__':

@@ -71,14 +71,18 @@ def _plays(proxy_url, master_key):
     ]
 
 
-@pytest.fixture
-def scanned_run(fault_proxy, litellm_server, playbook_runner, tmp_path):
+# On the controller the modules run in-process (their action plugins); litellm_in_process=false runs them as
+# modules. Both ways are scanned.
+@pytest.fixture(params=['in_process', 'module'])
+def scanned_run(request, fault_proxy, litellm_server, playbook_runner, tmp_path):
     fault_proxy.inject('/key/list', 'echo_auth', times=1, query_contains='key_alias=scan-echo')
     log_file = tmp_path / 'ansible.log'
     master_key = litellm_server.master_key
-    run = playbook_runner(_plays(fault_proxy.url, master_key), args=['-vvv', '--diff'],
+    way = ['-e', 'litellm_in_process=false'] if request.param == 'module' else []
+    run = playbook_runner(_plays(fault_proxy.url, master_key), args=['-vvv', '--diff'] + way,
                           env={'ANSIBLE_LOG_PATH': str(log_file), 'LITELLM_PROXY_API_KEY': master_key})
     log = log_file.read_text() if log_file.exists() else ''
+    run.way = request.param
     return run, run.output + '\n' + log
 
 
@@ -96,7 +100,8 @@ def test_no_secret_in_the_output_of_a_vvv_run(scanned_run, fault_proxy, litellm_
     results = run.results['localhost']
     failed = sorted(name for name, result in results.items() if result['_status'] == 'failed')
     assert failed == ['gateway echoes the api key', 'wrong api_key', 'wrong api_key on create'], run.output[-5000:]
-    assert '<localhost> EXEC' in output, 'not a -vvv run'
+    assert 'task path:' in output, 'not a -vvv run'
+    assert ('<localhost> EXEC' in output) == (run.way == 'module'), 'the modules did not run the way asked'
     assert 'Traceback' not in output
 
     generated = _generated_secrets(fault_proxy)
