@@ -23,6 +23,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.llmops.litellm.plugins.module_utils._approval import check_approved, plan_of
 from ansible_collections.llmops.litellm.plugins.module_utils._errors import (
     DuplicateIdentity,
     EnterpriseFeatureRequired,
@@ -181,6 +182,7 @@ class Plan:
         self.sent_values = sent_values or {}  # what the update carries per setting (merged mappings)
         self.related_after = related_after or {}  # what the related writes leave (a team's members)
         self.cleared = list(cleared)              # the settings the update clears
+        self.extra = []                           # writes the task sends after the plan's own (run_task)
 
     @property
     def changed(self):
@@ -198,10 +200,12 @@ class Plan:
 class Reconciler:
     """Find, plan and apply one resource's objects; in check mode the writes are recorded, never sent."""
 
-    def __init__(self, resource, client, check_mode=False):
+    def __init__(self, resource, client, check_mode=False, approved=None):
         self.resource = resource
         self.client = client
         self.check_mode = check_mode
+        # The plan (or its digest) the task was approved with: nothing is written unless the plan is the same.
+        self.approved = approved
         self.warnings = []
         # Objects found to exist (or not) during this task, so a reference is read once per task.
         self._known = {}
@@ -291,6 +295,15 @@ class Reconciler:
             if warning not in self.warnings:
                 self.warnings.append(warning)
 
+    # approving
+
+    def approve(self, requests):
+        """The plan of ``requests`` (digest and canonical writes); raises PlanNotApproved if it is not the one
+        the task was approved with. Called with every write the task will send, before the first is sent."""
+        plan = plan_of(requests)
+        check_approved(self.approved, plan)
+        return plan
+
     # applying
 
     def apply(self, plan):
@@ -371,21 +384,30 @@ class Reconciler:
         return refusal
 
 
-def run_task(reconciler, params):
-    """One object's task: read, plan, check references, apply (or record) and build the common result."""
+def run_task(reconciler, params, more_writes=None):
+    """One object's task: read, plan, check references, approve, apply (or record) and build the common result.
+
+    ``more_writes(plan)`` returns writes the task sends after the plan's own (a key's rotation): they are part of
+    the approved plan, and the caller sends them.
+    """
     resource = reconciler.resource
     record = reconciler.find(params)
     plan = reconciler.plan(params, record)
     reconciler.check_references(plan)
+    extra = more_writes(plan) if more_writes is not None else []
+    approved = reconciler.approve(plan.requests + extra)
     try:
         answers = reconciler.apply(plan)
     except LiteLLMError as exc:
         # Another run created the object between our read and our create (parallel CI jobs declaring one
-        # object): plan again against the one that won, as a re-run would, instead of failing.
+        # object): plan again against the one that won, as a re-run would, instead of failing. That plan was
+        # not the approved one, so an approved task fails here.
         record = reconciler.find(params) if plan.action == 'create' and resource.lost_create_race(exc) else None
         if record is None:
             raise
         plan = reconciler.plan(params, record)
+        extra = more_writes(plan) if more_writes is not None else []
+        approved = reconciler.approve(plan.requests + extra)
         answers = reconciler.apply(plan)
     result = {
         'changed': plan.changed,
@@ -393,7 +415,10 @@ def run_task(reconciler, params):
         'changed_settings': plan.changed_settings,
         'diff': plan.diff,
         'warnings': list(reconciler.warnings),
+        'plan_digest': approved['digest'],
+        'plan': approved,
     }
+    plan.extra = extra
     return plan, answers, result
 
 
@@ -427,7 +452,8 @@ def object_task(resource, result_name):
     ``result_name`` (and its id as the resource's server id) whenever the object exists after the task."""
 
     def run(client, params, check_mode):
-        plan, answers, result = run_task(Reconciler(resource, client, check_mode), params)
+        reconciler = Reconciler(resource, client, check_mode, approved=params.get('approved_plan'))
+        plan, answers, result = run_task(reconciler, params)
         info = resource.described_after(plan, answers)
         if info is not None:
             result[result_name] = info

@@ -92,15 +92,17 @@ def validate_key_set_task(params):
 
 
 def run_key_set_task(client, params, check_mode):
-    """One litellm_keys task. Fails (``failed: true``) at the end if any key failed, with every outcome."""
-    reconciler = key_reconciler(client, check_mode)
+    """One litellm_keys task: plan every key, approve the whole plan, then apply it key by key.
+
+    Fails (``failed: true``) at the end if any key failed, with every outcome.
+    """
+    reconciler = key_reconciler(client, check_mode, approved=params.get('approved_plan'))
     scope = _scope(params)
     specs = validate_key_specs(params.get('keys') or [], scope, params.get('chosen_keys') or {})
     existing = read_scope(client, scope, params.get('page_size') or 100)
 
-    outcomes = []
-    secrets = {}
-    diff = {'before': {}, 'after': {}}
+    # Plan everything first: one digest covers the whole set, and nothing is written before it is approved.
+    steps = []          # (plan, None) to apply, or (None, outcome) already decided (a failure)
     declared = set()
     deletions = []
     for spec in specs:
@@ -108,21 +110,35 @@ def run_key_set_task(client, params, check_mode):
         declared.add(alias)
         records = existing.get(alias) or []
         if len(records) > 1:
-            outcomes.append(_failure(alias, 'present', '%d keys share this alias (tokens: %s); delete the extras'
-                                     % (len(records), ', '.join(sorted(r.get('token') or '?' for r in records)))))
+            steps.append((None, _failure(alias, 'present', '%d keys share this alias (tokens: %s); delete the extras'
+                                         % (len(records), ', '.join(sorted(r.get('token') or '?' for r in records))))))
             continue
         plan = reconciler.plan(spec, records[0] if records else None)
         if plan.action == 'delete':
             deletions.append(plan)
             continue
-        outcomes.append(_apply_one(reconciler, plan, secrets, diff))
-
+        try:
+            reconciler.check_references(plan)
+        except InvalidOption as exc:
+            steps.append((None, _failure(alias, plan.action, str(exc))))
+            continue
+        steps.append((plan, None))
     if params.get('exclusive'):
         # Keys made outside Ansible may have no alias (None); they are in the scope all the same.
         for alias in sorted((a for a in existing if a not in declared), key=lambda a: (a is not None, a or '')):
             for record in existing[alias]:
                 deletions.append(reconciler.plan({'key_alias': alias, 'state': 'absent'}, record))
-    outcomes.extend(_delete_all(reconciler, deletions, diff))
+    batches = [(batch, client.delete_keys(keys=[p.server_id for p in batch], return_request=True))
+               for batch in (deletions[start:start + DELETE_BATCH] for start in range(0, len(deletions), DELETE_BATCH))]
+    approved = reconciler.approve([r for plan, _failed in steps if plan is not None for r in plan.requests]
+                                  + [request for _batch, request in batches])
+
+    outcomes = []
+    secrets = {}
+    diff = {'before': {}, 'after': {}}
+    for plan, decided in steps:
+        outcomes.append(decided if plan is None else _apply_one(reconciler, plan, secrets, diff))
+    outcomes.extend(_delete_all(reconciler, batches, diff))
 
     failed = [o for o in outcomes if o.get('failed')]
     counts = {}
@@ -136,6 +152,8 @@ def run_key_set_task(client, params, check_mode):
         'diff': diff,
         'requests': client.history,
         'warnings': list(reconciler.warnings),
+        'plan_digest': approved['digest'],
+        'plan': approved,
     }
     if failed:
         names = ', '.join('%s (%s)' % (o['key_alias'], o['msg']) for o in failed)
@@ -148,7 +166,6 @@ def _apply_one(reconciler, plan, secrets, diff):
     outcome = {'key_alias': alias, 'action': plan.action, 'changed': plan.changed,
                'changed_settings': plan.changed_settings, 'token': plan.server_id}
     try:
-        reconciler.check_references(plan)
         answers = reconciler.apply(plan)
     except (InvalidOption, LiteLLMError) as exc:
         return _failure(alias, plan.action, str(exc))
@@ -168,13 +185,10 @@ def _apply_one(reconciler, plan, secrets, diff):
     return outcome
 
 
-def _delete_all(reconciler, plans, diff):
-    """Delete in batches of DELETE_BATCH; a failed batch is retried key by key so each failure is named."""
+def _delete_all(reconciler, batches, diff):
+    """Send each batch delete; a failed batch is retried key by key so each failure is named."""
     outcomes = []
-    client = reconciler.client
-    for start in range(0, len(plans), DELETE_BATCH):
-        batch = plans[start:start + DELETE_BATCH]
-        request = client.delete_keys(keys=[p.server_id for p in batch], return_request=True)
+    for batch, request in batches:
         try:
             _send_delete(reconciler, request)
             done = [(p, None) for p in batch]

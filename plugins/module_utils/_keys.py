@@ -352,8 +352,8 @@ class KeyResource(Resource):
 KEY = KeyResource()
 
 
-def key_reconciler(client, check_mode=False):
-    return Reconciler(KEY, client, check_mode=check_mode)
+def key_reconciler(client, check_mode=False, approved=None):
+    return Reconciler(KEY, client, check_mode=check_mode, approved=approved)
 
 
 def validate_key_task(params):
@@ -376,13 +376,19 @@ def regenerate_request(client, record, new_key=None, grace_period=None):
 
 
 def run_key_task(client, params, check_mode):
-    """One litellm_key task: read by alias, plan, apply (or record in check mode), rotate if asked."""
-    reconciler = key_reconciler(client, check_mode)
-    plan, answers, result = run_task(reconciler, params)
+    """One litellm_key task: read by alias, plan, approve, apply (or record in check mode), rotate if asked."""
+    reconciler = key_reconciler(client, check_mode, approved=params.get('approved_plan'))
     alias = params['key_alias']
     chosen = params.get('key')
-    regenerate = params.get('regenerate')
 
+    def rotation(plan):
+        # Rotation is an action, not a state: it always changes an existing key. Planned with the rest, so it is
+        # part of the approved plan.
+        if not params.get('regenerate') or plan.action in ('create', 'delete', 'absent'):
+            return []
+        return [regenerate_request(client, plan.record, new_key=chosen, grace_period=params.get('grace_period'))]
+
+    plan, answers, result = run_task(reconciler, params, more_writes=rotation)
     info = KEY.described_after(plan, answers)
     if info is not None:
         result['key_info'] = info
@@ -390,23 +396,21 @@ def run_key_task(client, params, check_mode):
     if plan.action == 'create' and answers and answers[0] is not None and answers[0].get('key'):
         result['key'] = answers[0]['key']
 
-    if regenerate and plan.action not in ('create', 'delete', 'absent'):
-        # Rotation is an action, not a state: it always changes the key.
-        request = regenerate_request(client, plan.record, new_key=chosen, grace_period=params.get('grace_period'))
+    for request in plan.extra:
         result.update(changed=True, action='regenerate',
                       diff={'before': {'key_alias': alias, 'secret': 'current'},
                             'after': {'key_alias': alias, 'secret': 'rotated'}})
         if check_mode:
             client.record_unsent(request)
-        else:
-            try:
-                rotated = client.send(request)
-            except EnterpriseFeatureRequired as exc:
-                exc.message = ('regenerate: rotating a key is a LiteLLM Enterprise feature and this proxy refused it: '
-                               '%s' % exc.message)
-                raise
-            result['key'] = rotated.get('key')
-            result['token'] = result['key_info']['token'] = token_of(rotated)
+            continue
+        try:
+            rotated = client.send(request)
+        except EnterpriseFeatureRequired as exc:
+            exc.message = ('regenerate: rotating a key is a LiteLLM Enterprise feature and this proxy refused it: '
+                           '%s' % exc.message)
+            raise
+        result['key'] = rotated.get('key')
+        result['token'] = result['key_info']['token'] = token_of(rotated)
     result['requests'] = client.history
     return result
 

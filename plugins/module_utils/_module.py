@@ -19,6 +19,7 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.llmops.litellm.plugins.module_utils._approval import approval_argument_spec, plan_of
 from ansible_collections.llmops.litellm.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -32,7 +33,9 @@ from ansible_collections.llmops.litellm.plugins.module_utils._errors import Inva
 
 
 def with_connection_options(argument_spec):
+    """A module's argument spec with the options every module has: the connection and ``approved_plan``."""
     spec = connection_argument_spec()
+    spec.update(approval_argument_spec())
     spec.update(argument_spec)
     return spec
 
@@ -72,6 +75,10 @@ def execute(task, params, check_mode=False, diff=False, validate=None):
         return failure_result(failure, client, Redactor([params.get('api_key')]))
     if not diff:
         result.pop('diff', None)
+    if 'plan_digest' not in result:
+        # A task that plans no write (the info modules) has the digest of the empty plan.
+        empty = plan_of([])
+        result.update(plan_digest=empty['digest'], plan=empty)
     return result
 
 

@@ -24,6 +24,7 @@ author:
   - llmops.litellm maintainers (@llmops)
 extends_documentation_fragment:
   - llmops.litellm.connection
+  - llmops.litellm.approval
   - llmops.litellm.budget_settings
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
@@ -80,6 +81,25 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+plan_digest:
+  description:
+    - The sha256 of the writes the task planned, in canonical form; the same in check mode and in a real run of the
+      same plan. Give it to O(approved_plan) to apply exactly what was previewed.
+  returned: always
+  type: str
+  sample: sha256:3f1c0b7d9e2a4c6b8d0f1e3a5c7b9d2f4e6a8c0b2d4f6e8a0c2e4a6c8e0b2d4f
+plan:
+  description: The digest and the planned writes, the form O(approved_plan) also takes.
+  returned: always
+  type: dict
+  contains:
+    digest:
+      description: The same as RV(plan_digest).
+      type: str
+    writes:
+      description: Each planned write - C(method), C(path), C(query) and C(body), secrets only as their sha256.
+      type: list
+      elements: dict
 budget_id:
   description: The budget's id.
   returned: when the budget exists after the task

@@ -35,6 +35,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.llmops.litellm.plugins.module_utils._client import HAS_REQUESTS
+from ansible_collections.llmops.litellm.plugins.plugin_utils._plan_report import PLANS_VARIABLE, approved_plan_for
 
 # The variable that turns in-process execution off (true by default): modules then run as modules everywhere.
 SWITCH = 'litellm_in_process'
@@ -51,14 +52,45 @@ class InProcessAction(ActionBase):
         task_vars = task_vars if task_vars is not None else {}
         result = super(InProcessAction, self).run(tmp, task_vars)
         del tmp  # no effect any more (ActionBase)
+        args = dict(self._task.args)
+        missing = self._approved_plan(args, task_vars)
+        if missing is not None:
+            result.update(failed=True, msg=missing)
+            return result
         if not self._runs_in_process(task_vars):
-            result.update(self._execute_module(module_name=self._task.action, task_vars=task_vars,
+            result.update(self._execute_module(module_name=self._task.action, module_args=args, task_vars=task_vars,
                                                wrap_async=self._task.async_val))
             if not self._task.async_val:
                 self._remove_tmp_path(self._connection._shell.tmpdir)
             return result
-        result.update(self._run_here(task_vars))
+        result.update(self._run_here(args, task_vars))
         return result
+
+    def _approved_plan(self, args, task_vars):
+        """Take the task's approved plan from the plan file's variable when the task names none; a message if a
+        plan file is given and holds no plan for this task (an approved run writes only what was previewed)."""
+        if args.get('approved_plan') is not None or PLANS_VARIABLE not in task_vars:
+            return None
+        plans = self._templar.template(task_vars[PLANS_VARIABLE])
+        host = task_vars.get('inventory_hostname')
+        label = self._loop_label(task_vars)
+        plan = approved_plan_for(plans, host, self._task.get_name(), label)
+        if plan is None:
+            return ('approved_plan: %s holds no approved plan for task %r%s on %s: preview the playbook with the '
+                    'callback llmops.litellm.plan and pass its plan file, or give approved_plan'
+                    % (PLANS_VARIABLE, self._task.get_name(), ' (item %s)' % label if label is not None else '', host))
+        args['approved_plan'] = plan
+        return None
+
+    def _loop_label(self, task_vars):
+        """This loop item's label, as the task's results name it (loop_control.label, else the item)."""
+        if not self._task.loop and not self._task.loop_with:
+            return None
+        control = self._task.loop_control
+        loop_var = (control.loop_var if control is not None else None) or 'item'
+        if control is not None and control.label:
+            return self._templar.template(control.label)
+        return task_vars.get(loop_var)
 
     def _runs_in_process(self, task_vars):
         switch = task_vars.get(SWITCH, True)
@@ -73,13 +105,13 @@ class InProcessAction(ActionBase):
         module = importlib.import_module('ansible_collections.llmops.litellm.plugins.modules.' + self.MODULE)
         return module.MODULE
 
-    def _run_here(self, task_vars):
+    def _run_here(self, args, task_vars):
         definition = self._definition()
         validator = ArgumentSpecValidator(definition.argument_spec(), **definition.module_options)
         environment = {}
         self._compute_environment_string(raw_environment_out=environment)
         with _environment(environment):
-            validated = validator.validate(dict(self._task.args))
+            validated = validator.validate(args)
         no_log_values = validated._no_log_values
         # As AnsibleModule reports a failed validation: the first error decides the wording.
         first = validated.errors.errors[0] if validated.errors.errors else None

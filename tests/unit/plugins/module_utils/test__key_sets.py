@@ -199,7 +199,8 @@ def test_keys_already_gone_count_as_deleted(client, make_keys, litellm_server):
     client.delete_keys(key_aliases=['gone-1', 'gone-2'])  # someone else deletes them first
     litellm_server.reset(data=False)
 
-    outcomes = _delete_all(reconciler, plans, {'before': {}, 'after': {}})
+    batch = client.delete_keys(keys=[p.server_id for p in plans], return_request=True)
+    outcomes = _delete_all(reconciler, [(plans, batch)], {'before': {}, 'after': {}})
 
     assert [(o['key_alias'], o['action'], o.get('failed')) for o in outcomes] == [
         ('gone-1', 'delete', None), ('gone-2', 'delete', None)]
