@@ -1,4 +1,5 @@
-# Two commands do everything on a fresh machine (Python 3.11 and access to a package index required):
+# Two commands do everything on a fresh machine (Pythons 3.13, 3.12 and 3.11, on PATH or installed by pyenv, and
+# access to a package index required):
 #   make demo    set up, start the local LiteLLM-compatible test server, run examples/demo.yml, stop it
 #   make test    set up and run the whole test suite (every tier; .ci/run runs this)
 # Set-up (scripts/bootstrap.sh) is automatic and a quick no-op once done.
@@ -12,7 +13,7 @@ help:
 	@echo "make demo            run the main job against a local test server (examples/demo.yml)"
 	@echo "make test            run every test tier; make test TIERS='unit sanity' for some"
 	@echo "make <tier>          one tier: unit sanity integration molecule contract reliability ecosystem"
-	@echo "make bootstrap       only set up (.venv, .venv-ansible-2.16, ansible-test's get-pip cache)"
+	@echo "make bootstrap       only set up (.venv, .venv-ansible-2.20, .venv-ansible-2.19, ansible-test's get-pip cache)"
 	@echo "make clean           remove .build/ (synced tree, logs)"
 	@echo "make distclean       also remove the virtual environments"
 
@@ -35,4 +36,4 @@ clean:
 	rm -rf .build
 
 distclean: clean
-	rm -rf .venv .venv-ansible-2.16 .venv-ecosystem
+	rm -rf .venv .venv-ansible-* .venv-ecosystem

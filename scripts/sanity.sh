@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
-# ansible-test sanity on the synced collection tree, with the newest and the oldest supported ansible-core.
+# ansible-test sanity on the synced collection tree, once per ansible-core line of the test matrix
+# (scripts/common.sh: 2.21 on Python 3.13, 2.20 on 3.12, 2.19 on 3.11).
 #
-#   scripts/sanity.sh                      every sanity test, ansible-core 2.19 then 2.16
-#   scripts/sanity.sh --only 2.19          one ansible-core release (2.19 = .venv, 2.16 = .venv-ansible-2.16)
-#   scripts/sanity.sh --test pylint ...    other arguments go to `ansible-test sanity`
+#   scripts/sanity.sh                      every sanity test, ansible-core 2.21, then 2.20, then 2.19
+#   scripts/sanity.sh --only 2.20          one line (2.21 = .venv, 2.20 = .venv-ansible-2.20, 2.19 = ...-2.19)
+#   scripts/sanity.sh --test pylint ...    other arguments go to `ansible-test sanity` (--test, --skip-test, files)
 #
-# Tests run in ansible-test's own per-test virtualenvs (--venv; kept under ~/.ansible/test, so a warm run
-# installs nothing) on the controller's Python 3.11. The Python-version-specific tests (compile, import) also
-# run on every other Python from 3.8 up that this machine has (the modules' python_requires in
-# tests/config.yml); missing versions are reported and skipped.
+# Each line is ONE ansible-test run: every test, with the line's controller Python in a virtualenv (--venv;
+# the per-test virtualenvs are kept under ~/.ansible/test, so a warm run installs nothing). The tests that
+# depend on the Python version (compile, import) run on the controller Python and on the other Pythons this
+# line is the test line for. Every module Python from 3.8 up (tests/config.yml) is tested once in all:
+#   - a line's controller Python with that line (3.13 with 2.21, 3.12 with 2.20, 3.11 with 2.19);
+#   - any other Python with the newest line that supports it for modules (3.9, 3.10 and 3.14 with 2.21;
+#     3.8, which only 2.19 still supports, with 2.19).
+# compile only asks the interpreter to compile the files, the same whichever ansible-test does it; import runs
+# the modules against the line's module_utils, which each line checks on its own controller Python. Running
+# both on every Python of every line would repeat the same result. Pythons this machine lacks are reported.
 #
 # Rule: no entries in tests/sanity/ignore-*.txt. A problem is fixed, not ignored; this script fails otherwise.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-CONTROLLER_PYTHON=3.11
+# The oldest module Python the collection supports (tests/config.yml: modules.python_requires).
+OLDEST_MODULE_PYTHON=3.8
+
+# The whole matrix, newest line first (scripts/common.sh), before --only narrows RELEASES.
+all_releases=("${RELEASES[@]}")
 if [[ "${1:-}" == "--only" ]]; then
     only_release "${2:-}"
     shift 2
@@ -30,34 +41,52 @@ if [[ -n "${ignore_entries}" ]]; then
     die "tests/sanity/ignore-*.txt must stay empty: fix the code instead"
 fi
 
-# pyenv installs several interpreters but its pythonX.Y shims answer only for the selected ones, and
-# ansible-test runs them without PYENV_VERSION. Resolve every installed one to its real executable and put
-# links to those (pythonX.Y only, so `python3` stays what it was) first on PATH.
-if command -v pyenv >/dev/null && [[ -z "${PYENV_VERSION:-}" ]]; then
-    # shellcheck disable=SC2046  # one version per word
-    PYENV_VERSION="$(printf '%s\n' "$(pyenv version-name 2>/dev/null || true)" $(pyenv versions --bare --skip-aliases 2>/dev/null) |
-        awk 'NF && !seen[$0]++' | paste -sd: -)"
-    export PYENV_VERSION
-fi
+# pyenv's pythonX.Y shims answer only for the selected versions, and ansible-test looks the interpreters up
+# as pythonX.Y on PATH. Links to the real executables (pythonX.Y only, so `python3` stays what it was) go
+# first on PATH.
 PYTHON_LINKS="${BUILD_DIR}/pythons"
 mkdir -p "${PYTHON_LINKS}"
 
-# other_pythons VENV: Pythons >= 3.8 other than the controller's that this ansible-core supports for modules
-# and that this machine has (linked into PYTHON_LINKS).
-other_pythons() {
-    local version executable
-    for version in $("$1/bin/python" -c 'from ansible_test._util.target.common.constants import *
-print(*(v for v in REMOTE_ONLY_PYTHON_VERSIONS + CONTROLLER_PYTHON_VERSIONS
-        if tuple(map(int, v.split("."))) >= (3, 8)))'); do
-        [[ "${version}" == "${CONTROLLER_PYTHON}" ]] && continue
-        if executable="$("python${version}" -c 'import sys; print(sys.executable)' 2>/dev/null)"; then
+# module_pythons RELEASE: the Python versions (>= OLDEST_MODULE_PYTHON) that this line's ansible-test supports
+# for modules, oldest first.
+module_pythons() {
+    "${VENV_OF_RELEASE[$1]}/bin/python" - "${OLDEST_MODULE_PYTHON}" <<'PY'
+import sys
+from ansible_test._util.target.common.constants import CONTROLLER_PYTHON_VERSIONS, REMOTE_ONLY_PYTHON_VERSIONS
+
+def key(version):
+    return tuple(map(int, version.split('.')))
+
+print(*sorted((v for v in REMOTE_ONLY_PYTHON_VERSIONS + CONTROLLER_PYTHON_VERSIONS
+               if key(v) >= key(sys.argv[1])), key=key))
+PY
+}
+
+# The Pythons each line tests (see the top of this file), over the whole matrix, not only the selected lines:
+# `--only 2.21` runs what the full run gives 2.21.
+declare -A PYTHONS_OF_RELEASE=()
+declare -A TESTED_BY=()
+for release in "${all_releases[@]}"; do
+    PYTHONS_OF_RELEASE[${release}]="${PYTHON_OF_RELEASE[${release}]}"
+    TESTED_BY[${PYTHON_OF_RELEASE[${release}]}]="${release}"
+done
+for release in "${all_releases[@]}"; do  # newest first: the newest line that supports a Python tests it
+    for version in $(module_pythons "${release}"); do
+        [[ -n "${TESTED_BY[${version}]:-}" ]] && continue
+        TESTED_BY[${version}]="${release}"
+        if executable="$(python_for "${version}")"; then
             ln -sfn "${executable}" "${PYTHON_LINKS}/python${version}"
-            echo "${version}"
+            PYTHONS_OF_RELEASE[${release}]+=" ${version}"
         else
-            log "python${version} not found: its compile/import sanity tests are skipped"
+            log "Python ${version} not found on this machine: its compile and import tests are skipped"
         fi
     done
-}
+done
+for release in "${RELEASES[@]}"; do
+    version="${PYTHON_OF_RELEASE[${release}]}"
+    executable="$(python_for "${version}")" || die "Python ${version} not found (controller of ansible-core ${release})"
+    ln -sfn "${executable}" "${PYTHON_LINKS}/python${version}"
+done
 
 # ansible-test finds the collection's files through version control when it finds a .git above the collection;
 # this repo's .git ignores .build/, so point it at the copy directly (it then lists the files itself).
@@ -65,19 +94,15 @@ export ANSIBLE_TEST_CONTENT_ROOT="${COLLECTION_DIR}"
 cd "${COLLECTION_DIR}"
 status=0
 for release in "${RELEASES[@]}"; do
-    venv="${VENV_OF_RELEASE[${release}]}"
-    log "ansible-core ${release}: ansible-test sanity --python ${CONTROLLER_PYTHON}"
-    started=${SECONDS}
-    PATH="${venv}/bin:${PATH}" ansible-test sanity --venv --color no --python "${CONTROLLER_PYTHON}" "$@" || status=1
-    log "ansible-core ${release}, Python ${CONTROLLER_PYTHON}: $((SECONDS - started))s"
-    # With explicit arguments (one test, a file), only the controller Python runs.
-    [[ $# -gt 0 ]] && continue
-    for version in $(other_pythons "${venv}"); do
-        log "ansible-core ${release}: ansible-test sanity --test compile --test import --python ${version}"
-        started=${SECONDS}
-        PATH="${venv}/bin:${PYTHON_LINKS}:${PATH}" ansible-test sanity --venv --color no --python "${version}" \
-            --test compile --test import || status=1
-        log "ansible-core ${release}, Python ${version}: $((SECONDS - started))s"
+    controller="${PYTHON_OF_RELEASE[${release}]}"
+    targets=()
+    for version in ${PYTHONS_OF_RELEASE[${release}]}; do
+        targets+=(--target-python "${version}")
     done
+    log "ansible-core ${release}: ansible-test sanity, controller Python ${controller}, compile/import on Python ${PYTHONS_OF_RELEASE[${release}]// /, }"
+    started=${SECONDS}
+    PATH="${PYTHON_LINKS}:${VENV_OF_RELEASE[${release}]}/bin:${PATH}" \
+        ansible-test sanity --color no --controller "origin:python=venv/${controller}" "${targets[@]}" "$@" || status=1
+    log "ansible-core ${release}: $((SECONDS - started))s"
 done
 exit "${status}"

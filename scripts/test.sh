@@ -15,13 +15,13 @@ set -euo pipefail
 
 ALL_TIERS=(unit sanity integration molecule contract reliability ecosystem)
 declare -A DESCRIPTION=(
-    [unit]="pytest tests/unit (module_utils, modules, local test server), from the synced collection tree"
-    [sanity]="scripts/sanity.sh: ansible-test sanity, ansible-core 2.19 and 2.16"
-    [integration]="scripts/integration.sh: ansible-test integration targets, ansible-core 2.19 and 2.16"
-    [molecule]="molecule test (extensions/molecule), from the synced collection tree"
+    [unit]="pytest tests/unit (module_utils, modules, local test server), ansible-core 2.21, from the synced tree"
+    [sanity]="scripts/sanity.sh: ansible-test sanity, ansible-core 2.21 (Python 3.13), 2.20 (3.12), 2.19 (3.11)"
+    [integration]="scripts/integration.sh: ansible-test integration targets, ansible-core 2.21, 2.20, 2.19"
+    [molecule]="molecule test (extensions/molecule), ansible-core 2.21, from the synced collection tree"
     [contract]="scripts/contract.sh: requests and test server checked against the real LiteLLM proxy"
-    [reliability]="pytest tests/reliability (faults, TLS, concurrency, bad input, secrets)"
-    [ecosystem]="scripts/ecosystem.sh: docs, changelog, ansible-lint, galaxy build/import, EE requirements"
+    [reliability]="pytest tests/reliability (faults, TLS, concurrency, bad input, secrets), ansible-core 2.21"
+    [ecosystem]="scripts/ecosystem.sh: docs, changelog, ansible-lint, galaxy build/import, ansible-runner, EE build"
 )
 
 missing() {

@@ -32,7 +32,8 @@ COLLECTION = f"{NAMESPACE}.{NAME}"
 # galaxy.yml's build_ignore lets one through.
 DEVELOPMENT_LEFTOVERS = {
     ".venv/bin/python": "virtualenv",
-    ".venv-ansible-2.16/pyvenv.cfg": "virtualenv",
+    ".venv-ansible-2.19/pyvenv.cfg": "virtualenv",
+    ".venv-ansible-2.20/bin/ansible-test": "virtualenv",
     ".venv-ecosystem/pyvenv.cfg": "virtualenv",
     ".build/collections/ansible_collections/llmops/litellm/galaxy.yml": "build output",
     ".build/docsite/build/html/index.html": "build output",

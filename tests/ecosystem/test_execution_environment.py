@@ -1,20 +1,30 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2025, llmops.litellm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""meta/execution-environment.yml declares what the modules need, and that is enough.
+"""meta/execution-environment.yml declares what the modules need, and that is enough; the documented
+execution-environment definitions build.
 
 ansible-builder reads the installed collection's declaration (``ansible-builder introspect``, the step an
 execution-environment build runs); a clean virtualenv gets ansible-core and exactly those requirements, and
 runs every module from there against the local server. Without them the modules fail with the missing-library
 message, so the declaration is needed, too. A second virtualenv takes the oldest versions the declaration
 allows, so its lower bounds are true.
+
+The execution-environment definitions users copy (docs/docsite/rst/execution_environment.rst) go through
+``ansible-builder create``, which writes the build context without a container runtime. The context of the
+tarball variant is then taken through the steps its Containerfile runs, on this host: the galaxy stage's
+``ansible-galaxy collection install -r requirements.yml`` in ``_build/``, and the builder stage's
+``introspect.py`` (the copy in the context) over what it installed, which must find the collection's
+requirements. Only the image itself is not built (no container runtime here).
 """
 
 from __future__ import annotations
 
 import importlib.metadata
 import re
+import shutil
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -22,9 +32,11 @@ import requests
 import yaml
 from packaging.requirements import Requirement
 
-from collection_env import NAME, NAMESPACE, describe, run, scratch_dir, tool, tool_env
+from collection_env import COLLECTION, GALAXY, NAME, NAMESPACE, REPO_ROOT, describe, run, scratch_dir, tool, tool_env
 
 PLAYBOOK = Path(__file__).resolve().parent / "playbooks" / "modules_in_clean_venv.yml"
+EE_GUIDE = REPO_ROOT / "docs" / "docsite" / "rst" / "execution_environment.rst"
+EE_DEFINITION_MARKER = "# execution-environment.yml: "
 ANSIBLE_CORE = f"ansible-core=={importlib.metadata.version('ansible-core')}"
 
 
@@ -133,3 +145,94 @@ def litellm_server_keys(server):
                           headers={"Authorization": f"Bearer {server.master_key}"}, timeout=10)
     answer.raise_for_status()
     return [k.get("key_alias") for k in answer.json()["keys"]]
+
+
+def documented_ee_definitions():
+    """The execution-environment definitions of the guide, {what the marker line says: the file's text}."""
+    text = EE_GUIDE.read_text(encoding="utf-8")
+    definitions = {}
+    for block in re.findall(r"^\.\. code-block:: yaml\n\n((?:  .*\n|\n)+)", text, flags=re.MULTILINE):
+        block = textwrap.dedent(block).strip() + "\n"
+        first = block.splitlines()[0]
+        if first.startswith(EE_DEFINITION_MARKER):
+            definitions[first[len(EE_DEFINITION_MARKER):]] = block
+    return definitions
+
+
+def ansible_builder_create(definition, work, *extra_files):
+    """``ansible-builder create`` of a definition (the text users copy) in work/; return the context directory."""
+    (work / "execution-environment.yml").write_text(definition, encoding="utf-8")
+    for path in extra_files:
+        shutil.copy2(path, work / Path(path).name)
+    context = work / "context"
+    run([tool("ansible-builder"), "create", "--file", "execution-environment.yml", "--context", context,
+         "--output-filename", "Containerfile"], env=tool_env(), cwd=work)
+    return context
+
+
+def test_the_guide_documents_both_definitions():
+    definitions = documented_ee_definitions()
+    assert sorted(definitions) == ["llmops.litellm from Galaxy",
+                                   "llmops.litellm from a tarball (ansible-galaxy collection build)"], definitions
+    tested_core = importlib.metadata.version("ansible-core")
+    for definition in map(yaml.safe_load, definitions.values()):
+        assert definition["version"] == 3
+        assert definition["dependencies"]["ansible_core"]["package_pip"] == f"ansible-core=={tested_core}"
+        assert definition["dependencies"]["ansible_runner"]["package_pip"] == \
+            f"ansible-runner=={importlib.metadata.version('ansible-runner')}"
+        # requests comes from the collection's own declaration, not from the definition.
+        assert "python" not in definition["dependencies"]
+
+
+def test_ansible_builder_creates_the_context_of_the_galaxy_definition():
+    context = ansible_builder_create(documented_ee_definitions()["llmops.litellm from Galaxy"],
+                                     scratch_dir("ee-create-galaxy"))
+    requirements = yaml.safe_load((context / "_build" / "requirements.yml").read_text(encoding="utf-8"))
+    assert requirements == {"collections": [{"name": COLLECTION}]}
+    containerfile = (context / "Containerfile").read_text(encoding="utf-8")
+    assert "ansible-galaxy collection install" in containerfile and "introspect.py introspect" in containerfile
+
+
+def test_the_tarball_definition_builds_a_context_that_installs_the_collection_and_its_requirements(
+        collection_tarball):
+    tarball_name = f"{NAMESPACE}-{NAME}-{GALAXY['version']}.tar.gz"
+    definition = documented_ee_definitions()["llmops.litellm from a tarball (ansible-galaxy collection build)"]
+    assert yaml.safe_load(definition)["additional_build_files"] == [{"src": tarball_name, "dest": "files"}], \
+        "the guide's tarball name must follow galaxy.yml's version"
+    work = scratch_dir("ee-create-tarball")
+    context = ansible_builder_create(definition, work, collection_tarball)
+    build = context / "_build"
+
+    # What create copies: the tarball, byte for byte, and a galaxy requirements file that names it.
+    assert (build / "files" / tarball_name).read_bytes() == collection_tarball.read_bytes()
+    requirements = yaml.safe_load((build / "requirements.yml").read_text(encoding="utf-8"))
+    assert requirements == {"collections": [{"name": f"files/{tarball_name}", "type": "file"}]}
+    containerfile = (context / "Containerfile").read_text(encoding="utf-8")
+    assert "COPY _build /build\nWORKDIR /build" in containerfile
+    assert "ansible-galaxy collection install $ANSIBLE_GALAXY_CLI_COLLECTION_OPTS -r requirements.yml" \
+        in containerfile
+    assert "introspect.py introspect --write-bindep=/tmp/src/bindep.txt --write-pip=/tmp/src/requirements.txt" \
+        in containerfile
+
+    # The galaxy stage, here: install from _build/ (the container's /build) into an empty collections path.
+    collections = work / "usr-share-ansible-collections"
+    run([tool("ansible-galaxy"), "collection", "install", "-r", "requirements.yml", "--collections-path",
+         collections], env=tool_env(collections, ANSIBLE_GALAXY_DISABLE_GPG_VERIFY=1), cwd=build)
+    installed = collections / "ansible_collections" / NAMESPACE / NAME
+    declaration = yaml.safe_load((installed / "meta" / "execution-environment.yml").read_text(encoding="utf-8"))
+    assert requirement_lines(installed / declaration["dependencies"]["python"]) == ["requests>=2.25.1"]
+
+    # The builder stage, here: the context's own introspect.py over what the galaxy stage installed.
+    out = work / "introspected"
+    proc = run([sys.executable, build / "scripts" / "introspect.py", "introspect", "--write-pip",
+                out / "requirements.txt", "--write-bindep", out / "bindep.txt", collections], env=tool_env())
+    assert "requests>=2.25.1  # from collection llmops.litellm" in proc.stdout, describe(proc)
+    assert requirement_lines(out / "requirements.txt") == ["requests>=2.25.1"]
+    assert not (out / "bindep.txt").exists() or not requirement_lines(out / "bindep.txt")
+
+
+def test_ansible_builder_introspect_reports_the_requirement(installed_collections):
+    """What `ansible-builder introspect --sanitize` tells a user about the installed collection."""
+    proc = run([tool("ansible-builder"), "introspect", "--sanitize", installed_collections[0]], env=tool_env())
+    report = yaml.safe_load(proc.stdout)
+    assert report == {"python": [f"requests>=2.25.1  # from collection {COLLECTION}"], "system": []}, proc.stdout

@@ -6,8 +6,11 @@
 from __future__ import annotations
 
 import fnmatch
+import hashlib
+import importlib.metadata
 import json
 import re
+import tarfile
 from pathlib import Path
 
 from collection_env import (
@@ -30,6 +33,7 @@ REQUIRED_MEMBERS = (
     "MANIFEST.json",
     "FILES.json",
     "README.md",
+    "COPYING",
     "meta/runtime.yml",
     "meta/execution-environment.yml",
     "requirements.txt",
@@ -50,6 +54,15 @@ LEFTOVER_PATTERNS = (
 )
 
 
+def test_build_and_install_use_the_newest_tested_ansible_core():
+    """The tools venv's ansible-galaxy (build, install, verify here) is the ansible-core of the dev venv: the
+    newest line the collection is tested with (requirements-dev.txt)."""
+    pins = (REPO_ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
+    newest = re.search(r"^ansible-core==(\S+)", pins, flags=re.MULTILINE).group(1)
+    proc = run([tool("ansible-galaxy"), "--version"], env=tool_env())
+    assert proc.stdout.startswith(f"ansible-galaxy [core {newest}]"), proc.stdout
+
+
 def test_tarball_holds_what_users_need(tarball_members, installed_collections):
     missing = [m for m in REQUIRED_MEMBERS if m not in tarball_members]
     assert not missing, f"the built collection lacks {missing}"
@@ -57,6 +70,34 @@ def test_tarball_holds_what_users_need(tarball_members, installed_collections):
     for module in module_names(REPO_ROOT):
         assert f"plugins/modules/{module}.py" in tarball_members
     assert module_names(collection_dir) == module_names(REPO_ROOT)
+
+
+def ansible_core_copying():
+    """The GPL-3.0 text ansible-core's own distribution ships (its COPYING), as installed in the tools venv."""
+    files = [f for f in importlib.metadata.files("ansible-core") or () if f.name == "COPYING" and
+             "dist-info" in str(f)]
+    assert files, "ansible-core's distribution no longer carries COPYING"
+    return files[0].read_text(encoding="utf-8")
+
+
+def test_the_license_is_the_gpl_and_ships_with_the_collection(collection_tarball):
+    """COPYING is the full GPL-3.0 text (the one ansible-core ships), in the repository and the tarball;
+    galaxy.yml names the license by its SPDX id (``license`` and ``license_file`` exclude each other)."""
+    text = (REPO_ROOT / "COPYING").read_text(encoding="utf-8")
+    assert text == ansible_core_copying()
+    assert text.lstrip().startswith("GNU GENERAL PUBLIC LICENSE\n                       Version 3, 29 June 2007")
+    # The sha256 of https://www.gnu.org/licenses/gpl-3.0.txt.
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() == \
+        "3972dc9744f6499f0f9b2dbf76696f2ae7ad8af9b23dde66d6af86c9dfb36986"
+    with tarfile.open(collection_tarball) as archive:
+        shipped = archive.extractfile("COPYING").read().decode("utf-8")
+        manifest = json.load(archive.extractfile("MANIFEST.json"))
+    assert shipped == text
+    assert GALAXY["license"] == ["GPL-3.0-or-later"] and "license_file" not in GALAXY
+    assert manifest["collection_info"]["license"] == ["GPL-3.0-or-later"]
+    # Every file header says "see COPYING": the file it points to is there.
+    headers = [p for p in (REPO_ROOT / "plugins").rglob("*.py") if "see COPYING" in p.read_text(encoding="utf-8")]
+    assert headers, "no file header points to COPYING"
 
 
 def test_tarball_holds_no_development_leftovers(tarball_members):
