@@ -8,7 +8,7 @@
     bench/run.sh                       # N = 100 and 1000, litellm_key_info over 10 000 keys (long: about an hour)
     bench/run.sh --sizes 100 --info-keys 1000
     bench/run.sh --smoke --output-dir /tmp/x   # N = 5: proves the script works (used by bench/tests)
-    bench/run.sh --sizes 100 --label ansible-2.16 --ansible-bin-dir .venv-ansible-2.16/bin   # a partial run
+    bench/run.sh --sizes 100 --label ansible-2.19 --ansible-bin-dir .venv-ansible-2.19/bin   # a partial run
 
 For each N and each phase (create, no-change re-run, the no-change re-run in check mode, update 10 %, delete)
 it runs

@@ -19,14 +19,12 @@
 # Scratch (collection tree copy, built tarball, installed copy, test venvs, server state): .build/ecosystem/.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PYTHON="${PYTHON:-python3.11}"
-command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+# shellcheck source=scripts/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ECO_VENV="${ECOSYSTEM_VENV:-${ROOT}/.venv-ecosystem}"
 ECO_REQUIREMENTS="${ROOT}/tests/ecosystem/requirements.txt"
 export ECOSYSTEM_SCRATCH="${ECOSYSTEM_SCRATCH:-${ROOT}/.build/ecosystem}"
 
-log() { printf '==> %s\n' "$*" >&2; }
 
 # pip prints one warning per package for index locations configured on some machines but absent here;
 # they say nothing about this install, so keep them out of the log.

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Writes the suboptions of litellm_keys' ``keys`` option from the key settings doc fragment.
 
 Ansible merges doc fragments into a module's top-level options only, so the items of ``litellm_keys`` (which
@@ -7,8 +6,8 @@ the fragment's options, with ``key_alias`` and ``state`` first, between the BEGI
 plugins/modules/litellm_keys.py. The unit test tests/unit/plugins/doc_fragments/test_settings.py runs it with
 ``--check``, so the two never drift apart.
 
-    scripts/sync_suboptions.py           rewrite the block
-    scripts/sync_suboptions.py --check   exit 1 (and say so) if the block is out of date
+    python3 scripts/sync_suboptions.py           rewrite the block
+    python3 scripts/sync_suboptions.py --check   exit 1 (and say so) if the block is out of date
 """
 
 import argparse
@@ -73,7 +72,7 @@ def main():
     if wanted == text:
         return 0
     if args.check:
-        print('%s: the suboptions of keys differ from %s; run scripts/sync_suboptions.py'
+        print('%s: the suboptions of keys differ from %s; run python3 scripts/sync_suboptions.py'
               % (os.path.relpath(MODULE, ROOT), os.path.relpath(FRAGMENT, ROOT)), file=sys.stderr)
         return 1
     with open(MODULE, 'w') as handle:

@@ -30,6 +30,7 @@ import os
 import sys
 
 import pytest
+from ansible.release import __version__ as ansible_version
 
 RELIABILITY_DIR = os.path.dirname(os.path.abspath(__file__))
 if RELIABILITY_DIR not in sys.path:
@@ -92,6 +93,10 @@ def fault_proxy(fault_proxy_session, litellm_server):  # pylint: disable=unused-
 
 # -- modules in this process --------------------------------------------------------------------------------
 
+# ansible-core 2.21 returns a result's invocation only when asked (_ansible_inject_invocation); older releases
+# always do and refuse the argument.
+INJECT_INVOCATION_ARGUMENT = tuple(int(p) for p in ansible_version.split('.')[:2]) >= (2, 21)
+
 @contextlib.contextmanager
 def _module_args(args):
     try:
@@ -130,6 +135,8 @@ def run_module(retry_sleeps):  # pylint: disable=redefined-outer-name,unused-arg
     def run(module, args, check_mode=False, diff=False):
         params = dict(args)
         params.update(_ansible_check_mode=check_mode, _ansible_diff=diff)
+        if INJECT_INVOCATION_ARGUMENT:
+            params['_ansible_inject_invocation'] = True
         stdout = io.StringIO()
         with _module_args(params), contextlib.redirect_stdout(stdout):
             try:
