@@ -7,12 +7,12 @@
 SHELL := /bin/bash
 TIERS ?=
 
-.PHONY: help demo test bootstrap tiers unit sanity integration molecule contract reliability ecosystem clean distclean
+.PHONY: help demo test bootstrap tiers unit sanity integration molecule real-proxy contract reliability ecosystem clean distclean
 
 help:
 	@echo "make demo            run the main job against a local test server (examples/demo.yml)"
 	@echo "make test            run every test tier; make test TIERS='unit sanity' for some"
-	@echo "make <tier>          one tier: unit sanity integration molecule contract reliability ecosystem"
+	@echo "make <tier>          one tier: unit sanity integration molecule real-proxy contract reliability ecosystem"
 	@echo "make bootstrap       only set up (.venv, .venv-ansible-2.20, .venv-ansible-2.19, ansible-test's get-pip cache)"
 	@echo "make clean           remove .build/ (synced tree, logs)"
 	@echo "make distclean       also remove the virtual environments"
@@ -29,7 +29,7 @@ bootstrap:
 tiers:
 	@scripts/test.sh --list
 
-unit sanity integration molecule contract reliability ecosystem:
+unit sanity integration molecule real-proxy contract reliability ecosystem:
 	scripts/test.sh $@
 
 clean:

@@ -13,13 +13,15 @@ set -euo pipefail
 # shellcheck source=scripts/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-ALL_TIERS=(unit sanity integration molecule contract reliability ecosystem)
+# The contract tier runs within real-proxy (against its stack); `scripts/test.sh contract` runs it alone.
+ALL_TIERS=(unit sanity integration molecule real-proxy reliability ecosystem)
 declare -A DESCRIPTION=(
     [unit]="pytest tests/unit (module_utils, modules, local test server), ansible-core 2.21, from the synced tree"
     [sanity]="scripts/sanity.sh: ansible-test sanity, ansible-core 2.21 (Python 3.13), 2.20 (3.12), 2.19 (3.11)"
     [integration]="scripts/integration.sh: ansible-test integration targets, ansible-core 2.21, 2.20, 2.19"
     [molecule]="molecule test (extensions/molecule), ansible-core 2.21, from the synced collection tree"
-    [contract]="scripts/contract.sh: requests and test server checked against the real LiteLLM proxy"
+    [real-proxy]="scripts/real-proxy-tier.sh: the real LiteLLM proxy on PostgreSQL: contract, key settings, differential tests, integration targets, examples, molecule"
+    [contract]="scripts/contract.sh: requests, modules and the local test server against the real LiteLLM proxy (part of real-proxy)"
     [reliability]="pytest tests/reliability (faults, TLS, concurrency, bad input, secrets), ansible-core 2.21"
     [ecosystem]="scripts/ecosystem.sh: docs, changelog, ansible-lint, galaxy build/import, ansible-runner, EE build"
 )
@@ -53,6 +55,7 @@ tier_unit() { pytest_tier tests/unit; }
 tier_sanity() { run_script scripts/sanity.sh; }
 tier_integration() { run_script scripts/integration.sh; }
 tier_contract() { run_script scripts/contract.sh; }
+tier_real-proxy() { run_script scripts/real-proxy-tier.sh; }
 tier_ecosystem() { run_script scripts/ecosystem.sh; }
 tier_reliability() { pytest_tier tests/reliability; }
 

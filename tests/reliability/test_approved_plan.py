@@ -137,5 +137,5 @@ def test_a_task_the_preview_did_not_plan_is_refused(gate, litellm_server, tmp_pa
     assert refused.returncode != 0
     (alice, bob) = refused.results['localhost']['The people']['results']
     assert "holds no approved plan for task 'The people' (item gate-alice)" in alice['msg']
-    assert bob['failed']
+    assert "holds no approved plan for task 'The people' (item gate-bob)" in bob['msg']
     assert writes(litellm_server) == 2, 'only the team and the service key, approved, were written'
