@@ -97,6 +97,12 @@ seealso:
 '''
 
 EXAMPLES = r'''
+- name: The data team (a key may only name a team that exists)
+  llmops.litellm.litellm_team:
+    api_url: https://litellm.example.com
+    api_key: "{{ litellm_master_key }}"
+    team_id: data-team
+
 - name: Create or update a key for the data team
   llmops.litellm.litellm_key:
     api_url: https://litellm.example.com
@@ -138,6 +144,21 @@ EXAMPLES = r'''
         grace_period: 24h
       register: rotated
       no_log: true
+
+    - name: A key that may only call the LLM API, rotated by LiteLLM every 30 days
+      llmops.litellm.litellm_key:
+        key_alias: batch-jobs
+        key_type: llm_api
+        auto_rotate: true
+        rotation_interval: 30d
+        enforced_params: [user]
+      register: batch_key
+      no_log: true
+
+    - name: No budget and no rate limit any more
+      llmops.litellm.litellm_key:
+        key_alias: batch-jobs
+        clear: [max_budget, tpm_limit, rpm_limit]
 
     - name: Delete a key
       llmops.litellm.litellm_key:

@@ -425,6 +425,12 @@ seealso:
 '''
 
 EXAMPLES = r'''
+- name: The workshop's team
+  llmops.litellm.litellm_team:
+    api_url: https://litellm.example.com
+    api_key: "{{ litellm_master_key }}"
+    team_id: workshop-2026-11
+
 - name: One key per workshop attendee, and no others in the workshop team
   llmops.litellm.litellm_keys:
     api_url: https://litellm.example.com
