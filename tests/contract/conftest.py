@@ -1,26 +1,45 @@
-"""Fixtures of the contract tier: the real LiteLLM proxy, its OpenAPI document, and the collection's code.
+"""Fixtures of the contract tier: the real LiteLLM proxy with its database, its OpenAPI document, the collection's
+code and the local test server configured as that proxy is.
 
-Run the tier with ``scripts/contract.sh``: it installs the pinned proxy into its cached venv and points
-``LITELLM_PROXY_VENV`` at it. ``pytest tests/contract`` also works once that venv exists (the tier is skipped,
-naming the command, if it does not). A pytest run of the whole ``tests/`` tree leaves this directory out: the
-tier starts a real proxy and has its own command.
+Run the tier with ``scripts/contract.sh``: it builds the real stack (tests/real_proxy/stack.py: the pinned proxy
+on a private PostgreSQL) unless a proxy of your own is named, and installs the proxy venv LiteLLM's own client and
+CLI run from. ``pytest tests/contract`` also works once both exist (the tier is skipped, naming the command, if
+they do not). A pytest run of the whole ``tests/`` tree leaves this directory out: the tier starts a real stack
+and has its own command.
+
+One stack serves the whole session: the one ``LITELLM_TEST_PROXY_URL`` / ``LITELLM_TEST_PROXY_MASTER_KEY`` name
+(nothing is started then), else a stack of the session's own, started when the session starts, in the
+background, while the tests that need no proxy run; stopped at the end whatever happened.
 """
 
 import json
 import os
 import pathlib
 import sys
+import threading
+import time
+import uuid
 
 import pytest
+import requests
 
 CONTRACT_DIR = pathlib.Path(__file__).resolve().parent
 REPO_ROOT = CONTRACT_DIR.parents[1]
-if str(CONTRACT_DIR) not in sys.path:
-    sys.path.insert(0, str(CONTRACT_DIR))
+# The stack, the proxy launcher and the proxy venv live with the real stack (tests/real_proxy/).
+REAL_PROXY_DIR = REPO_ROOT / 'tests' / 'real_proxy'
+for _path in (CONTRACT_DIR, REAL_PROXY_DIR):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 from contract_env import LITELLM_VERSION, OPENAPI_COPY, collection_module_utils, collections_path  # noqa: E402
-from litellm_proxy import LiteLLMProxy, proxy_environment  # noqa: E402
+from litellm_proxy import OPENAPI_TIMEOUT, StartupFailed, proxy_environment  # noqa: E402
 from openapi_contract import OpenAPIContract  # noqa: E402
+from proxy_venv import STAMP_NAME, ProxyVenvError, venv_path  # noqa: E402
+import stack  # noqa: E402
+
+# Every object the tier creates on the real proxy carries this in its id or alias: one long-lived proxy (your
+# own, or `scripts/real-proxy.sh start`) can serve many runs, and a run only ever meets its own objects.
+RUN_ID = 'c' + uuid.uuid4().hex[:7]
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -35,27 +54,30 @@ def pytest_ignore_collect(collection_path, config):
     return True if path == CONTRACT_DIR or CONTRACT_DIR in path.parents else None
 
 
+def _unavailable(message):
+    if os.environ.get('CONTRACT_TIER_REQUIRED'):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
 def _proxy_venv_path():
     given = os.environ.get('LITELLM_PROXY_VENV')
     if given:
         return pathlib.Path(given)
-    cache = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
-    return pathlib.Path(cache) / 'llmops-litellm' / ('litellm-proxy-' + LITELLM_VERSION)
+    return venv_path(LITELLM_VERSION)
 
 
 def _installed(venv):
-    return (venv / '.llmops-contract-complete').is_file()
+    return (venv / STAMP_NAME).is_file()
 
 
 @pytest.fixture(scope='session')
 def proxy_venv():
+    """The venv of the pinned LiteLLM: LiteLLM's own client and CLI run from it."""
     venv = _proxy_venv_path()
     if not _installed(venv):
-        message = ('no LiteLLM %s proxy environment at %s: run scripts/contract.sh (it installs it)'
-                   % (LITELLM_VERSION, venv))
-        if os.environ.get('CONTRACT_TIER_REQUIRED'):
-            pytest.fail(message)
-        pytest.skip(message)
+        _unavailable('no LiteLLM %s proxy environment at %s: run scripts/contract.sh (it installs it)'
+                     % (LITELLM_VERSION, venv))
     return venv
 
 
@@ -63,12 +85,17 @@ _SUMMARY = []
 
 
 def pytest_terminal_summary(terminalreporter):
-    for line in _SUMMARY:
+    from differential import TOTALS  # pylint: disable=import-outside-toplevel
+    lines = list(_SUMMARY)
+    if TOTALS['sequences']:
+        lines.append('differential: %(sequences)d sequences, %(steps)d steps replayed against both servers; '
+                     '%(known)d known difference(s) met, %(listed)d listed in known-differences.yml' % TOTALS)
+    for line in lines:
         terminalreporter.write_line('contract tier: ' + line)
 
 
-# Fixtures that need the real proxy running. Tests without them run first, while the proxy starts.
-PROXY_FIXTURES = frozenset(('real_proxy', 'real_openapi', 'contract'))
+# Fixtures that need the real proxy running. Tests without them run first, while the stack starts.
+PROXY_FIXTURES = frozenset(('real_proxy', 'real_openapi', 'contract', 'real_world', 'module_runs', 'target'))
 
 
 def pytest_collection_modifyitems(items):
@@ -78,44 +105,120 @@ def pytest_collection_modifyitems(items):
         items[index] = item
 
 
+class RealProxy:
+    """The session's one real proxy: ``url``, ``master_key``, ``openapi()``, ``existing`` (not ours to stop)."""
+
+    def __init__(self, running, started_in):
+        self.url = running.url
+        self.master_key = running.master_key
+        self.existing = running.existing
+        self.startup_seconds = started_in
+        self._openapi = None
+
+    def openapi(self):
+        if self._openapi is None:
+            with requests.Session() as session:
+                session.trust_env = False
+                answer = session.get(self.url + '/openapi.json', timeout=OPENAPI_TIMEOUT)
+            answer.raise_for_status()
+            self._openapi = answer.json()
+        return self._openapi
+
+
+class BackgroundStack:
+    """Starts the real stack (or checks the existing proxy) in a thread; ``wait()`` returns the RealProxy."""
+
+    def __init__(self, state_dir):
+        self.state_dir = state_dir
+        self.running = None
+        self.build_error = None
+        self.error = None
+        self.started = time.monotonic()
+        self.seconds = None
+        self._thread = threading.Thread(target=self._start, name='contract-real-stack', daemon=True)
+
+    def spawn(self):
+        self._thread.start()
+        return self
+
+    def _start(self):
+        try:
+            existing = stack.existing_proxy()
+            if existing is not None:
+                self.running = existing.start()
+            else:
+                try:
+                    stack.postgres_bin()
+                    build = stack.build()
+                except (stack.StackError, ProxyVenvError) as error:
+                    self.build_error = error
+                    return
+                self.running = stack.RealProxyStack(self.state_dir, build=build)
+                self.running.start()
+        except BaseException as error:  # pylint: disable=broad-except  # reported by wait(), in the test
+            self.error = error
+        finally:
+            self.seconds = time.monotonic() - self.started
+
+    def wait(self):
+        self._thread.join()
+        if self.build_error is not None:
+            # Not buildable here (no PostgreSQL, no Node.js, no package index): skipped, or failed when required.
+            _unavailable('%s\n(the real stack: scripts/real-proxy.sh build)' % self.build_error)
+        if self.error is not None:
+            raise self.error
+        return RealProxy(self.running, self.seconds)
+
+    def stop(self):
+        self._thread.join()
+        if self.running is not None:
+            self.running.stop()
+
+
 @pytest.fixture(scope='session', autouse=True)
-def proxy_started_early(request, tmp_path_factory):
-    """Spawn the real proxy when the session's first contract test starts; ``real_proxy`` waits for it.
+def stack_started_early(request, tmp_path_factory):
+    """Start the session's stack when its first contract test starts; ``real_proxy`` waits for it.
 
-    It takes 6-17 s (more on a busy machine) to start, time the tests that do not need it put to use.
+    A warm start takes about a minute (PostgreSQL, LiteLLM's migrations, the proxy importing itself), time the
+    tests that need no proxy put to use.
     """
-    venv = _proxy_venv_path()
-    if not _installed(venv) or os.environ.get('CONTRACT_OPENAPI_FILE'):
+    if os.environ.get('CONTRACT_OPENAPI_FILE'):
         return None
-    proxy = LiteLLMProxy(venv, tmp_path_factory.mktemp('litellm-proxy'))
-    # Registered before the process exists: the proxy is stopped whatever happens after this line.
-    request.addfinalizer(proxy.stop)
-    return proxy.spawn()
+    if not any(PROXY_FIXTURES & set(item.fixturenames) for item in request.session.items):
+        return None  # this run selected only tests that need no proxy
+    started = BackgroundStack(tmp_path_factory.mktemp('real-stack'))
+    # Registered before the thread exists: the stack is stopped whatever happens after this line.
+    request.addfinalizer(started.stop)
+    return started.spawn()
 
 
 @pytest.fixture(scope='session')
-def proxy_env(proxy_venv):
-    """Environment for programs of the proxy venv (LiteLLM's client and CLI)."""
-    return proxy_environment(str(proxy_venv))
-
-
-@pytest.fixture(scope='session')
-def real_proxy(proxy_venv, proxy_started_early):
-    """The real LiteLLM proxy: loopback, no database, random master key; stopped at the end of the session."""
-    if proxy_started_early is None:
-        pytest.fail('the real proxy was not started (CONTRACT_OPENAPI_FILE is set: this run is offline)')
-    proxy = proxy_started_early.wait()
-    _SUMMARY.append('LiteLLM %s proxy (no database) on %s; serving when first needed, %.1f s after its start'
-                    % (LITELLM_VERSION, proxy.url, proxy.startup_seconds))
+def real_proxy(request, stack_started_early, tmp_path_factory):
+    """The real LiteLLM proxy with its database (no Enterprise license, no models), for the whole session."""
+    if os.environ.get('CONTRACT_OPENAPI_FILE'):
+        pytest.fail('the real proxy is not started: CONTRACT_OPENAPI_FILE is set, this run is offline')
+    started = stack_started_early
+    if started is None:
+        # Not foreseen at the start of the session (a test asked for it by name): started now.
+        started = BackgroundStack(tmp_path_factory.mktemp('real-stack'))
+        request.addfinalizer(started.stop)
+        started.spawn()
+    try:
+        proxy = started.wait()
+    except (stack.StackError, StartupFailed) as error:
+        pytest.fail('the real stack did not start: %s' % error, pytrace=False)
+    _SUMMARY.append('LiteLLM %s proxy with PostgreSQL on %s (%s); serving %.1f s after the session started'
+                    % (LITELLM_VERSION, proxy.url, 'existing: LITELLM_TEST_PROXY_URL' if proxy.existing
+                       else 'started for this session', proxy.startup_seconds))
     version = proxy.openapi()['info']['version']
-    assert version == LITELLM_VERSION, 'the proxy venv runs LiteLLM %s, not %s' % (version, LITELLM_VERSION)
+    assert version == LITELLM_VERSION, 'the proxy runs LiteLLM %s, not %s' % (version, LITELLM_VERSION)
     return proxy
 
 
 @pytest.fixture(scope='session')
 def real_openapi(request, tmp_path_factory):
     """The live /openapi.json of the real proxy. CONTRACT_OPENAPI_FILE (a document saved by an earlier run)
-    replaces it for the tier's own self-check, which must not start a second proxy."""
+    replaces it for the tier's own self-check, which must not start a second stack."""
     saved = os.environ.get('CONTRACT_OPENAPI_FILE')
     if saved:
         return json.loads(pathlib.Path(saved).read_text())
@@ -130,6 +233,26 @@ def contract(real_openapi):
     return OpenAPIContract(real_openapi)
 
 
+@pytest.fixture
+def local_as_real(litellm_server):
+    """The local test server set up as the real stack is: no Enterprise license, no models (no LLM router),
+    references checked, the master key's user added to new teams."""
+    litellm_server.plain_proxy = True
+    litellm_server.llm_router = False
+    return litellm_server
+
+
+@pytest.fixture(scope='session')
+def run_id():
+    return RUN_ID
+
+
+@pytest.fixture(scope='session')
+def proxy_env(proxy_venv):
+    """Environment for programs of the proxy venv (LiteLLM's client and CLI)."""
+    return proxy_environment(str(proxy_venv))
+
+
 @pytest.fixture(scope='session')
 def client_module():
     return collection_module_utils('_client')
@@ -138,11 +261,6 @@ def client_module():
 @pytest.fixture(scope='session')
 def keys_module():
     return collection_module_utils('_keys')
-
-
-# The ansible-core installations the modules are run with: the dev venv (newest supported ansible-core) and
-# the oldest supported one (scripts/bootstrap.sh makes both).
-ANSIBLE_VENVS = {'newest ansible-core': REPO_ROOT / '.venv', 'oldest ansible-core': REPO_ROOT / '.venv-ansible-2.16'}
 
 
 def ansible_environment(venv):
@@ -157,23 +275,13 @@ def ansible_environment(venv):
     env['ANSIBLE_LOCALHOST_WARNING'] = '0'
     env['ANSIBLE_INVENTORY_UNPARSED_WARNING'] = '0'
     env['ANSIBLE_PYTHON_INTERPRETER'] = str(bin_dir / 'python')
-    for name in ('LITELLM_PROXY_URL', 'LITELLM_PROXY_API_KEY', 'VIRTUAL_ENV'):
+    for name in ('LITELLM_PROXY_URL', 'LITELLM_PROXY_API_KEY', 'VIRTUAL_ENV', stack.EXISTING_URL,
+                 stack.EXISTING_KEY):
         env.pop(name, None)
     return env
 
 
 @pytest.fixture(scope='session')
 def ansible_env():
+    """ansible-playbook of the dev venv (the newest supported ansible-core)."""
     return ansible_environment(sys.prefix)
-
-
-@pytest.fixture(scope='session', params=sorted(ANSIBLE_VENVS))
-def each_ansible_env(request):
-    """ansible_env for every supported ansible-core installation."""
-    venv = ANSIBLE_VENVS[request.param]
-    if not (venv / 'bin' / 'ansible-playbook').exists():
-        message = 'no %s at %s: run scripts/bootstrap.sh' % (request.param, venv)
-        if os.environ.get('CONTRACT_TIER_REQUIRED'):
-            pytest.fail(message)
-        pytest.skip(message)
-    return ansible_environment(venv)

@@ -5,9 +5,10 @@ a type the schema does not allow. Each goes to both servers with their master ke
 rejects it (422 with FastAPI's {"detail": [{"type", "loc", "msg"}]}), the local server must answer 422 with the
 same details; a field the real proxy lets through must not be refused by the local one either.
 
-Only answers the real proxy gives without a database can be compared: validation, authentication without a
-key, routing, and rotation on a proxy without an Enterprise license. Everything the real proxy answers is
-shown in the failure text, so a deviation can be reported as it is.
+Also compared: malformed and incomplete bodies, bad list queries, authentication (no key, a wrong key),
+routing, and rotation on a proxy without an Enterprise license. Everything the real proxy answers is shown in
+the failure text, so a deviation can be reported as it is. (Sequences of requests on objects that exist are
+the differential tests' part, test_differential.py.)
 """
 
 import json
@@ -16,11 +17,14 @@ import pytest
 import requests
 
 from contract_http import describe, error_message, litellm_error, send_raw, validation_details
-from request_catalogue import BASELINE_TOKEN
+from request_catalogue import BASELINE_TOKEN, RUN
+
+# A variant the real proxy takes may create a key: it gets this alias (one at most: the alias is unique).
+VARIANT_ALIAS = 'contract-invalid-variant-' + RUN
 
 # The key writes and the body every invalid variant starts from (valid on its own).
 WRITE_OPERATIONS = [
-    ('/key/generate', {}),
+    ('/key/generate', {'key_alias': VARIANT_ALIAS}),
     ('/key/update', {'key': BASELINE_TOKEN}),
     ('/key/delete', {'keys': [BASELINE_TOKEN]}),
     ('/key/block', {'key': BASELINE_TOKEN}),
@@ -88,9 +92,15 @@ def _compare(real, local):
     return None
 
 
+@pytest.fixture(scope='module')
+def variant_keys_removed(real_proxy):
+    yield
+    send_raw('POST', real_proxy.url + '/key/delete', real_proxy.master_key, json_body={'key_aliases': [VARIANT_ALIAS]})
+
+
 @pytest.mark.parametrize('path,base', WRITE_OPERATIONS, ids=[path for path, _base in WRITE_OPERATIONS])
 def test_local_server_rejects_invalid_bodies_as_the_real_proxy_does(path, base, contract, real_proxy,
-                                                                    litellm_server):
+                                                                    litellm_server, variant_keys_removed):
     variants = invalid_variants(contract, path, base)
     assert variants, 'no invalid variants generated for %s' % path
     deviations = []
@@ -171,15 +181,17 @@ def test_missing_api_key_is_answered_alike(real_proxy, litellm_server):
     assert (real.status_code, litellm_error(real)) == (local.status_code, litellm_error(local))
 
 
-def test_wrong_api_key(real_proxy, litellm_server):
-    """Not comparable in full: without a database the real proxy cannot look a key up and says so (400
-    "No connected db."), where a proxy with one answers 401. Both refuse, in LiteLLM's error shape."""
+@pytest.mark.parametrize('method,path', [('GET', '/key/list'), ('POST', '/key/generate'), ('GET', '/team/info'),
+                                         ('POST', '/user/new'), ('POST', '/budget/info')])
+def test_wrong_api_key(method, path, real_proxy, litellm_server):
+    """A key the proxy does not know: the same 401 and error from both, never the key itself."""
     for wrong in ('sk-wrong-' + 'x' * 20, 'not-a-litellm-key'):
-        real = send_raw('GET', real_proxy.url + '/key/list', wrong)
-        local = send_raw('GET', litellm_server.url + '/key/list', wrong)
-        assert 400 <= real.status_code < 500 and litellm_error(real), describe(real)
-        assert local.status_code == 401 and litellm_error(local), describe(local)
-        assert litellm_error(local)['code'] == '401'
+        body = {} if method == 'POST' else None
+        real = send_raw(method, real_proxy.url + path, wrong, json_body=body)
+        local = send_raw(method, litellm_server.url + path, wrong, json_body=body)
+        assert real.status_code == 401 and litellm_error(real), describe(real)
+        assert (local.status_code, litellm_error(local)) == (real.status_code, litellm_error(real)), (
+            describe(real), describe(local))
         assert wrong not in real.text and wrong not in local.text
 
 

@@ -170,7 +170,9 @@ def test_temporary_budgets_on_an_existing_key(target):
         raised = {'temp_budget_increase': 5, 'temp_budget_expiry': '2030-01-01T00:00:00Z'}
         assert sorted(run(target, alias, **raised)['changed_settings']) == sorted(raised)
         assert run(target, alias, **raised)['action'] == 'unchanged'
-        assert run(target, alias, **dict(raised, temp_budget_increase=7))['changed_settings'] == ['temp_budget_increase']
+        more = dict(raised)
+        more['temp_budget_increase'] = 7
+        assert run(target, alias, **more)['changed_settings'] == ['temp_budget_increase']
         assert run(target, alias, clear=sorted(raised))['action'] == 'update'
         assert run(target, alias, clear=sorted(raised))['action'] == 'unchanged'
     finally:

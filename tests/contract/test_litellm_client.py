@@ -22,8 +22,17 @@ def sha256(secret):
     return hashlib.sha256(secret.encode('utf-8')).hexdigest()
 
 
+# The teams LiteLLM's client and CLI make keys for. The local server checks references as a proxy with a database
+# does: a key of a team that does not exist is made, but cannot be updated (404).
+TEAMS = ('team-client', 'team-pages', 'team-cli', 'team-bulk')
+
+
 @pytest.fixture
 def client_env(proxy_env, litellm_server, tmp_path):
+    for team_id in TEAMS:
+        made = send_raw('POST', litellm_server.url + '/team/new', litellm_server.master_key,
+                        json_body={'team_id': team_id})
+        assert made.status_code == 200, made.text
     env = dict(proxy_env)
     env['LITELLM_PROXY_URL'] = litellm_server.url
     env['LITELLM_PROXY_API_KEY'] = litellm_server.master_key

@@ -12,17 +12,16 @@ import sys
 
 import pytest
 
-from contract_env import CONTRACT_DIR, OPENAPI_COPY, REPO_ROOT
+from contract_env import CONTRACT_DIR, OPENAPI_COPY, REPO_ROOT, collection_module_utils
 from openapi_contract import RequestView
-from request_catalogue import BASELINE_TOKEN, PLACEHOLDER_URL, Catalogue
+from request_catalogue import BASELINE_TOKEN, PLACEHOLDER_URL, build_catalogue
 
 
 def _view(request):
     return RequestView.from_requests(request)
 
 
-def test_tier_fails_on_a_misspelt_field_in_a_builder(contract, real_openapi, tmp_path_factory, client_module,
-                                                     keys_module):
+def test_tier_fails_on_a_misspelt_field_in_a_builder(contract, real_openapi, tmp_path_factory):
     saved = tmp_path_factory.getbasetemp() / OPENAPI_COPY
     assert saved.exists(), 'the session saves the live document it validates against'
     env = dict(os.environ)
@@ -38,15 +37,15 @@ def test_tier_fails_on_a_misspelt_field_in_a_builder(contract, real_openapi, tmp
     failed = set(re.findall(r'^FAILED \S+::test_request_matches_real_schema\[(.+?)\]', mutated.stdout, re.MULTILINE))
     # Exactly the requests that carry models fail, besides any that fail without the typo (none against the
     # pinned version; another version may not know a field we send).
-    entries = Catalogue(client_module, keys_module).entries()
+    entries = build_catalogue(collection_module_utils).entries()
     with_models = set(e.label for e in entries if 'models' in (_view(e.request).body or {}))
     failing_anyway = set(e.label for e in entries if contract.request_errors(_view(e.request)))
     assert with_models and failed == with_models | failing_anyway, sorted(failed ^ (with_models | failing_anyway))
 
 
 @pytest.fixture
-def catalogue(client_module, keys_module):
-    return Catalogue(client_module, keys_module)
+def catalogue():
+    return build_catalogue(collection_module_utils)
 
 
 def test_validator_names_an_undeclared_body_field(contract, catalogue):

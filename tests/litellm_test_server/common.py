@@ -11,6 +11,8 @@ import hashlib
 import re
 
 PROXY_ADMIN_NAME = "default_user_id"
+# The key a master-key caller deletes with, as LiteLLM records it in its archives of deleted rows (measured).
+MASTER_KEY_RECORDED_AS = "litellm_proxy_master_key"
 GENERATED_KEY_BYTES = 16
 MINIMUM_CUSTOM_KEY_LENGTH = 16
 NOT_PREMIUM_USER = (
@@ -69,10 +71,60 @@ def duration_in_seconds(duration):
     return value * factors[unit]
 
 
+def next_reset_time(duration, now):
+    """When a budget of ``duration`` resets next: LiteLLM's get_next_standardized_reset_time (duration_parser.py)
+    in UTC at midnight, LiteLLM's defaults. Resets are aligned to the calendar: 1d at the next midnight, 7d on the
+    next Monday, 30d and 1mo on the first of the next month, Nh/Nm/Ns on multiples of N from midnight, other Nd
+    N days after today's midnight. A duration it cannot read resets at the next midnight."""
+    normalized = _DURATION_WORDS.get(duration.strip().lower(), duration)
+    match = re.match(r"(\d+)([a-z]+)", normalized)
+    now = now.astimezone(datetime.timezone.utc)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if not match:
+        return midnight + datetime.timedelta(days=1)
+    value, unit = int(match.group(1)), match.group(2)
+
+    def first_of_next_month():
+        first = midnight.replace(day=1)
+        return first.replace(year=first.year + 1, month=1) if first.month == 12 else first.replace(month=first.month + 1)
+
+    if unit in ("d", "w"):
+        days = value * (7 if unit == "w" else 1)
+        if days == 0:
+            return now
+        if days == 1:
+            return midnight + datetime.timedelta(days=1) if midnight <= now else midnight
+        if days == 7:
+            monday = midnight + datetime.timedelta(days=(7 - now.weekday()) % 7)
+            return monday + datetime.timedelta(days=7) if monday <= now else monday
+        if days == 30:
+            return first_of_next_month()
+        return midnight + datetime.timedelta(days=days)
+    if unit == "mo":
+        if value != 1:
+            raise ValueError("Monthly resets currently only support 1 month intervals")
+        return first_of_next_month()
+    if unit in ("h", "m", "s"):
+        if value == 0:
+            return now
+        size = {"h": 3600, "m": 60, "s": 1}[unit] * value
+        elapsed = int((now - midnight).total_seconds()) // ({"h": 3600, "m": 60, "s": 1}[unit])
+        steps = elapsed // value + 1
+        return midnight + datetime.timedelta(seconds=steps * size)
+    return midnight + datetime.timedelta(days=1)
+
+
+def reset_at(duration, now):
+    """next_reset_time as the database returns it."""
+    return _db_time(next_reset_time(duration, now))
+
+
 def _budget_duration_error(budget_duration):
+    """timezone_utils.budget_duration_error: a positive duration whose reset time can be computed."""
     try:
         seconds = duration_in_seconds(budget_duration)
-    except ValueError:
+        next_reset_time(budget_duration, _now())
+    except (ValueError, OverflowError):
         seconds = 0
     if seconds > 0:
         return None

@@ -32,15 +32,21 @@ def litellm_server_session():
 
 @pytest.fixture
 def litellm_server(litellm_server_session):  # pylint: disable=redefined-outer-name
-    """The session's server, emptied (keys, teams, users, budgets, organizations, counters) before the test, licensed
-    and checking references as a real proxy's database does (set ``plain_proxy`` / ``strict_references`` in a
+    """The session's server, emptied (keys, teams, users, budgets, organizations, counters) before the test, licensed,
+    with models configured, adding the master key's user to new teams and checking references as a real proxy's
+    database does (set ``plain_proxy`` / ``llm_router`` / ``auto_add_team_creator`` / ``strict_references`` in a
     test to change that)."""
     litellm_server_session.reset(data=True)
-    litellm_server_session.plain_proxy = False
-    litellm_server_session.strict_references = True
+    _defaults(litellm_server_session)
     yield litellm_server_session
-    litellm_server_session.plain_proxy = False
-    litellm_server_session.strict_references = True
+    _defaults(litellm_server_session)
+
+
+def _defaults(server):
+    server.plain_proxy = False
+    server.strict_references = True
+    server.llm_router = True
+    server.auto_add_team_creator = True
 
 
 @pytest.fixture

@@ -23,14 +23,14 @@ import uuid
 if __package__:
     from .common import (
         METADATA_FIELDS, METADATA_FIELDS_PREMIUM, NOT_PREMIUM_USER, PROXY_ADMIN_NAME, PlainResponse,
-        PlainTextResponse, ProxyError, _budget_duration_error, _db_time, _now, _with_relations, duration_in_seconds,
-        premium_error,
+        PlainTextResponse, ProxyError, _budget_duration_error, _db_time, _now, _with_relations, premium_error,
+        MASTER_KEY_RECORDED_AS, reset_at,
     )
 else:  # loaded by server.py run as a script
     from common import (  # type: ignore[no-redef]
         METADATA_FIELDS, METADATA_FIELDS_PREMIUM, NOT_PREMIUM_USER, PROXY_ADMIN_NAME, PlainResponse,
-        PlainTextResponse, ProxyError, _budget_duration_error, _db_time, _now, _with_relations, duration_in_seconds,
-        premium_error,
+        PlainTextResponse, ProxyError, _budget_duration_error, _db_time, _now, _with_relations, premium_error,
+        MASTER_KEY_RECORDED_AS, reset_at,
     )
 
 # schema.prisma LiteLLM_TeamTable: scalar columns in order, with their defaults.
@@ -143,6 +143,12 @@ ORG_COLUMNS = (
 ORG_MODEL_FIELDS = ("organization_id", "organization_alias", "budget_id", "spend", "metadata", "models", "model_spend",
                     "created_by", "updated_by", "users", "litellm_budget_table", "object_permission",
                     "object_permission_id")
+# schema.prisma LiteLLM_ProjectTable (projects are only seeded here: keys may name them).
+PROJECT_COLUMNS = (
+    ("project_id", None), ("project_alias", None), ("description", None), ("team_id", None), ("budget_id", None),
+    ("metadata", {}), ("models", []), ("spend", 0.0), ("model_spend", {}), ("created_at", None), ("created_by", None),
+    ("updated_at", None), ("updated_by", None),
+)
 ORGANIZATIONS_PREMIUM = ("Organizations are only available for LiteLLM Enterprise users. %s" % NOT_PREMIUM_USER)
 
 TEAM_ADMIN_PREMIUM = (
@@ -173,8 +179,7 @@ def _check_duration(budget_duration, plain=False):
 
 
 def _reset_at(budget_duration, now):
-    import datetime  # pylint: disable=import-outside-toplevel
-    return _db_time(now + datetime.timedelta(seconds=duration_in_seconds(budget_duration)))
+    return reset_at(budget_duration, now)
 
 
 def member_dict(member):
@@ -190,9 +195,13 @@ def member_repr(member):
 class ManagementService(object):
     """Teams, members, users, budgets and organizations over the key server's store and key service."""
 
-    def __init__(self, store, keys):
+    def __init__(self, store, keys, auto_add_team_creator=True):
         self.store = store
         self.keys = keys
+        # LiteLLM adds the caller (the master key's user, default_user_id) to every team it creates as an admin
+        # member, unless general_settings.disable_auto_add_proxy_admin_to_teams is true (team_endpoints.py
+        # _should_auto_add_team_creator; measured on 1.108.7).
+        self.auto_add_team_creator = auto_add_team_creator
 
     @property
     def plain_proxy(self):
@@ -232,7 +241,7 @@ class ManagementService(object):
     def _membership_view(self, row):
         return {"user_id": row["user_id"], "team_id": row["team_id"], "budget_id": row.get("budget_id"),
                 "spend": row.get("spend", 0.0), "total_spend": row.get("total_spend", 0.0),
-                "litellm_budget_table": self.budget_model(self.store.budget(row.get("budget_id")))}
+                "litellm_budget_table": self.budget_full(self.store.budget(row.get("budget_id")))}
 
     @staticmethod
     def budget_prisma(budget):
@@ -248,6 +257,14 @@ class ManagementService(object):
         if budget is None:
             return None
         return dict((name, copy.deepcopy(budget.get(name))) for name in BUDGET_MODEL_FIELDS)
+
+    @classmethod
+    def budget_full(cls, budget):
+        """LiteLLM_BudgetTableFull (a membership's budget): the model plus budget_reset_at and created_at."""
+        view = cls.budget_model(budget)
+        if view is not None:
+            view.update(budget_reset_at=budget.get("budget_reset_at"), created_at=budget.get("created_at"))
+        return view
 
     def _model_table_model(self, model_id):
         """LiteLLM_ModelTable as the pydantic team models nest it (team aliases live here, not on the team)."""
@@ -291,8 +308,10 @@ class ManagementService(object):
         return view
 
     @staticmethod
-    def user_model(row, **extra):
+    def user_model(row, password=True, **extra):
         view = dict((name, copy.deepcopy(row.get(name))) for name in USER_MODEL_FIELDS)
+        if not password:
+            view.pop("password", None)
         view.update(extra)
         return view
 
@@ -326,13 +345,18 @@ class ManagementService(object):
     def _add_member(self, team, member, now, max_budget_in_team=None, budget_duration=None, allowed_models=None):
         """Upsert the user row (a user_id without one gets a new internal_user row), link the team, membership row."""
         user = None
+        # What LiteLLM answers for an existing user is the row as it was before the team was appended (the upsert's
+        # result; the append is a separate update). A new user is created with the team already in ``teams``.
+        answered = None
         if member.get("user_id") is not None:
             user = self.user(member["user_id"])
             if user is None:
                 user = self._new_user_row(member["user_id"], now, teams=[team["team_id"]], models=[],
                                           user_role="internal_user", user_email=member.get("user_email"))
-            elif team["team_id"] not in user["teams"]:
-                user["teams"] = user["teams"] + [team["team_id"]]
+            else:
+                answered = copy.deepcopy(user)
+                if team["team_id"] not in user["teams"]:
+                    user["teams"] = user["teams"] + [team["team_id"]]
         else:
             found = [row for row in self.store.entities("user")
                      if (row.get("user_email") or "").lower() == member["user_email"].lower()]
@@ -341,6 +365,7 @@ class ManagementService(object):
                                                     "instead."}))
             if found:
                 user = found[0]
+                answered = copy.deepcopy(user)
                 if team["team_id"] not in user["teams"]:
                     user["teams"] = user["teams"] + [team["team_id"]]
             else:
@@ -356,11 +381,11 @@ class ManagementService(object):
             budget_id = self._new_budget_row(values, now)["budget_id"]
         elif default_budget_id is not None and self.store.budget(default_budget_id) is not None:
             budget_id = default_budget_id
-        existing = [row for row in self._memberships(team["team_id"], user["user_id"])]
+        existing = self._memberships(team["team_id"], user["user_id"])
         if not existing:
             self._put_membership({"user_id": user["user_id"], "team_id": team["team_id"], "spend": 0.0,
                                   "total_spend": 0.0, "budget_id": budget_id})
-        return user
+        return answered if answered is not None else user
 
     def _add_members(self, team, members, now, **budget):
         users = []
@@ -388,7 +413,7 @@ class ManagementService(object):
         """Raw rows, no checks: {"teams": [...], "users": [...], "budgets": [...], "organizations": [...]}; each row
         is completed with the table's defaults (team_id/user_id/budget_id/organization_id generated when absent)."""
         now = _db_time(_now())
-        seeded = {"team_ids": [], "user_ids": [], "budget_ids": [], "organization_ids": []}
+        seeded = {"team_ids": [], "user_ids": [], "budget_ids": [], "organization_ids": [], "project_ids": []}
         with self.store.transaction():
             for given in body.get("budgets") or []:
                 row = _defaults(BUDGET_COLUMNS)
@@ -399,6 +424,7 @@ class ManagementService(object):
                 self.store.put_budget(row)
                 seeded["budget_ids"].append(row["budget_id"])
             for kind, columns, id_name, target in (
+                    ("project", PROJECT_COLUMNS, "project_id", "project_ids"),
                     ("organization", ORG_COLUMNS, "organization_id", "organization_ids"),
                     ("team", TEAM_COLUMNS, "team_id", "team_ids"), ("user", USER_COLUMNS, "user_id", "user_ids")):
                 for given in body.get(kind + "s") or []:
@@ -469,7 +495,10 @@ class ManagementService(object):
                     values["budget_reset_at"] = _reset_at(duration, now)
                 self._new_budget_row(values, now)
                 row["metadata"]["team_member_budget_id"] = budget_id
-            self._add_members(row, data.get("members_with_roles") or [], now)
+            members = list(data.get("members_with_roles") or [])
+            if self.auto_add_team_creator and not any(m.get("user_id") == PROXY_ADMIN_NAME for m in members):
+                members.append({"user_id": PROXY_ADMIN_NAME, "user_email": None, "role": "admin"})
+            self._add_members(row, members, now)
             self._put_team(row)
         return self.team_model(row)
 
@@ -511,10 +540,13 @@ class ManagementService(object):
                                            % (float(data["max_budget"]), float(existing["soft_budget"]))}))
             if data.get("organization_id") == "":
                 data["organization_id"] = None
-            elif data.get("organization_id") is not None and data["organization_id"] != existing.get("organization_id") \
-                    and self.organization(data["organization_id"]) is None:
-                raise ProxyError(500, "Organization doesn't exist in db. Organization=%s. Create organization via "
-                                      "`/organization/new` call." % data["organization_id"])
+            elif data.get("organization_id") is not None:
+                # fetch_and_validate_organization (any non-empty organization_id, the current one too)
+                if not self.keys.llm_router:
+                    raise ProxyError(500, str({"error": "No models configured on proxy"}))
+                if self.organization(data["organization_id"]) is None:
+                    raise ProxyError(404, str({"error": "Organization not found, passed organization_id=%s"
+                                                        % data["organization_id"]}))
             now = _now()
             row = dict(existing)
             for name in TEAM_WRITABLE - {"team_id"}:
@@ -579,8 +611,8 @@ class ManagementService(object):
                 for key in self.store.matching({"team_id": team_id}):
                     self.keys.archive(key, now)
             for row in rows:
-                archived = dict(row, deleted_at=_db_time(now), deleted_by=PROXY_ADMIN_NAME, deleted_by_api_key=None,
-                                litellm_changed_by=None)
+                archived = dict(row, id=str(uuid.uuid4()), deleted_at=_db_time(now), deleted_by=PROXY_ADMIN_NAME,
+                                deleted_by_api_key=MASTER_KEY_RECORDED_AS, litellm_changed_by=None)
                 self.store.put_entity("deleted_team", "%s\n%s" % (row["team_id"], uuid.uuid4().hex), archived,
                                       row.get("created_at"))
                 self.store.delete_entity("team", row["team_id"])
@@ -615,9 +647,11 @@ class ManagementService(object):
         info["members_with_roles"] = members
         for name in TEAM_INFO_EXTRA_FIELDS:
             info[name] = None
-        info["team_member_budget_table"] = self.budget_prisma(default_budget)
+        info["model_max_budget_usage"] = {}
+        info["team_member_budget_table"] = self.budget_full(default_budget)
         info["caller_edit_access"] = {"kind": "unrestricted"}
-        keys = [_with_relations(key) for key in self.store.matching({"team_id": team_id})]
+        # an unordered find_many: Postgres returns the rows as inserted, oldest first
+        keys = [_with_relations(key) for key in reversed(self.store.matching({"team_id": team_id}))]
         active_default = default_budget_id if default_budget is not None else None
         memberships = []
         for membership in self._memberships(team_id=team_id):
@@ -639,7 +673,7 @@ class ManagementService(object):
         result = []
         for row in teams:
             memberships = [self._membership_view(m) for m in self._memberships(team_id=row["team_id"], user_id=user_id)]
-            keys = [_with_relations(key) for key in self.store.matching({"team_id": row["team_id"]})]
+            keys = [_with_relations(key) for key in reversed(self.store.matching({"team_id": row["team_id"]}))]
             result.append(self.team_model(row, team_memberships=memberships, keys=keys))
         result.sort(key=lambda item: item.get("team_alias") or "")
         organization_id = query.get("organization_id")
@@ -656,6 +690,15 @@ class ManagementService(object):
             raise PlainResponse(400, {"error": "Invalid status value. Currently only 'deleted' is supported."})
         deleted = query.get("status") == "deleted"
         rows = self.store.entities("deleted_team" if deleted else "team")
+        member_of = None
+        if query.get("user_id"):
+            # _build_team_list_where_conditions: the user must exist; live teams are the ones in its ``teams``
+            user = self.user(query["user_id"])
+            if user is None:
+                raise PlainResponse(404, {"error": "User not found, passed user_id=%s" % query["user_id"]})
+            member_of = set(user.get("teams") or [])
+            if not deleted and query.get("team_id") and query["team_id"] not in member_of:
+                raise PlainResponse(404, {"error": "User is not a member of team_id=%s" % query["team_id"]})
 
         def wanted(row):
             if query.get("team_id") and row["team_id"] != query["team_id"]:
@@ -664,8 +707,11 @@ class ManagementService(object):
                 return False
             if query.get("organization_id") and row.get("organization_id") != query["organization_id"]:
                 return False
-            if query.get("user_id") and not any(m.get("user_id") == query["user_id"] for m in row["members_with_roles"]):
-                return False
+            if query.get("user_id"):
+                if deleted and query["user_id"] not in (row.get("members") or []):
+                    return False
+                if not deleted and row["team_id"] not in member_of:
+                    return False
             search = query.get("search")
             if search:
                 if query.get("search_team_id_match") == "prefix":
@@ -693,9 +739,13 @@ class ManagementService(object):
         for row in rows[(page - 1) * size:page * size]:
             view = self.team_model(row)
             if deleted:
-                view.update({"id": None, "deleted_at": row.get("deleted_at"), "deleted_by": row.get("deleted_by"),
-                             "deleted_by_api_key": None, "litellm_changed_by": None})
+                # LiteLLM_DeletedTeamTable: no model table relation, no default member models column value
+                view.update({"litellm_model_table": None, "default_team_member_models": None, "id": row.get("id"),
+                             "deleted_at": row.get("deleted_at"), "deleted_by": row.get("deleted_by"),
+                             "deleted_by_api_key": row.get("deleted_by_api_key"),
+                             "litellm_changed_by": row.get("litellm_changed_by")})
             else:
+                view["members_count"] = len(row.get("members_with_roles") or [])
                 view["keys_count"] = len(self.store.matching({"team_id": row["team_id"]}))
                 for name in ("access_group_models", "access_group_mcp_server_ids", "access_group_agent_ids",
                              "access_group_skill_names"):
@@ -747,7 +797,7 @@ class ManagementService(object):
             memberships = [self._membership_view(m) for m in self._memberships(team_id=team["team_id"])
                            if m["user_id"] in added]
         response = self.team_model(team)
-        response["updated_users"] = [self.user_model(user) for user in users]
+        response["updated_users"] = [self.user_model(user, password=False) for user in users]
         response["updated_team_memberships"] = memberships
         return response
 
@@ -850,8 +900,8 @@ class ManagementService(object):
                 budget = self.store.budget(membership.get("budget_id"))
                 if budget is None or membership.get("budget_id") == default_id:
                     # the shared team default is cloned on a member's first own limit
-                    base = dict((name, budget.get(name)) for name in ("max_budget", "tpm_limit", "rpm_limit",
-                                                                        "budget_duration")) if budget else {}
+                    copied = ("max_budget", "tpm_limit", "rpm_limit", "budget_duration")
+                    base = dict((name, budget.get(name)) for name in copied) if budget else {}
                     base.pop("budget_id", None)
                     base.update(patch)
                     budget = self._new_budget_row(base, now)
@@ -913,7 +963,8 @@ class ManagementService(object):
             key_request["user_id"] = user_id
             # generate_key_helper_fn(request_type="user") gives the key no max_budget/budget_duration of its own
             # /user/new reaches generate_key_helper_fn directly: no alias uniqueness or reference checks
-            key_response = self.keys.generate(key_request, enforce_references=False, unique_alias=False)
+            key_response = self.keys.generate(key_request, enforce_references=False, unique_alias=False,
+                                              created_by=None, key_type=None)
         team_id = data.get("team_id")
         teams = None
         if team_id is not None:
@@ -939,7 +990,11 @@ class ManagementService(object):
                      "metadata", "max_parallel_requests", "tpm_limit", "rpm_limit", "budget_duration",
                      "allowed_cache_controls", "organization_id"):
             response[name] = copy.deepcopy(user.get(name))
-        response["model_max_budget"] = copy.deepcopy(user.get("model_max_budget")) if user.get("model_max_budget") else None
+        if user.get("model_max_budget"):
+            response["model_max_budget"] = copy.deepcopy(user["model_max_budget"])
+        else:
+            # the key's (empty) model_max_budget when a key was made (measured), else unset
+            response["model_max_budget"] = {} if key_response is not None else None
         if teams is not None:
             response["teams"] = teams
         return response
@@ -973,7 +1028,11 @@ class ManagementService(object):
             else:
                 view["team_alias"] = "None"
             keys.append(view)
-        return {"user_id": user_id, "user_info": self.user_prisma(user, password=False), "keys": keys, "teams": teams}
+        info = self.user_prisma(user, password=False)
+        # user_info includes the organization memberships (none here) and adds the per-model budget usage
+        info["organization_memberships"] = []
+        info["model_max_budget_usage"] = {}
+        return {"user_id": user_id, "user_info": info, "keys": keys, "teams": teams}
 
     # -- /user/list ----------------------------------------------------------------------------------------------
 
@@ -1009,7 +1068,7 @@ class ManagementService(object):
             rows.sort(key=lambda row: (row.get("created_at") or "", row["user_id"]), reverse=True)
         page, size = query["page"], query["page_size"]
         total = len(rows)
-        users = [self.user_model(row, key_count=len(self.store.matching({"user_id": row["user_id"]})))
+        users = [self.user_model(row, password=False, key_count=len(self.store.matching({"user_id": row["user_id"]})))
                  for row in rows[(page - 1) * size:page * size]]
         return {"users": users, "total": total, "page": page, "page_size": size, "total_pages": -(-total // size)}
 
@@ -1095,6 +1154,11 @@ class ManagementService(object):
                 raise PlainResponse(400, {"error": "%s must be a non-negative finite number. Received: %r"
                                                    % (name, float(value))})
         _check_duration(data.get("budget_duration"), plain=True)
+        if data.get("model_max_budget") and self.plain_proxy:
+            # key_management_endpoints.validate_model_max_budget, its ValueError as a 400 {"detail"} (measured)
+            raise PlainResponse(400, {"error": "Invalid model_max_budget: You must have an enterprise license to set "
+                                               "model_max_budget. %s. Example of valid model_max_budget: "
+                                               "https://docs.litellm.ai/docs/proxy/users" % NOT_PREMIUM_USER})
 
     def new_budget(self, data):
         self._check_budget_request(data)

@@ -46,6 +46,10 @@ def _issue(subject, subject_key, issuer, issuer_key, extensions):
                .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=2)))
     for extension, critical in extensions:
         builder = builder.add_extension(extension, critical=critical)
+    # Key identifiers: Python 3.13's default verification (VERIFY_X509_STRICT) refuses certificates without them.
+    builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(subject_key.public_key()), critical=False)
+    builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
+                                    critical=False)
     return builder.sign(issuer_key, hashes.SHA256())
 
 

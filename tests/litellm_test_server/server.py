@@ -16,12 +16,15 @@ Postgres.  It stores everything in SQLite and authenticates only the master key.
   ``/user/info``, ``/user/list``, ``/budget/new``, ``/budget/update``, ``/budget/info``, ``/budget/list``,
   ``/budget/delete``, ``/organization/new``, ``/organization/info``, ``/organization/list``,
   ``DELETE /organization/delete``; ``SEMANTICS.md`` says what each one does and answers.
+- MCP servers (``GET/POST /v1/mcp/server``, ``DELETE /v1/mcp/server/{id}``): only what keys' object permissions
+  refer to.
 - ``/health/liveliness`` (no key needed).
 
 Start it with::
 
     python tests/litellm_test_server/server.py --port 4000 --master-key sk-... [--db FILE]
-        [--plain-proxy] [--lenient-references] [--certfile F --keyfile F [--client-ca F]] [--ready-file F]
+        [--plain-proxy] [--no-models] [--disable-auto-add-proxy-admin-to-teams] [--lenient-references]
+        [--certfile F --keyfile F [--client-ca F]] [--ready-file F]
 
 ``--port 0`` picks a free port; ``--ready-file`` receives the base URL once the server listens.
 The master key falls back to the environment variable ``LITELLM_MASTER_KEY``.
@@ -30,7 +33,8 @@ Test-only endpoints (master key required): ``GET /_test/requests`` returns per-e
 counters ``{"counts": {"POST /key/generate": n, "POST /team/new": n, ...}, "total": n, "writes": n,
 "accepted_writes": n, "server": "local"}`` (writes: POST/PUT/PATCH/DELETE of the LiteLLM endpoints except the read-only
 ``POST /budget/info``), ``POST /_test/reset`` clears them (``{"data": true}`` also deletes all data), and
-``POST /_test/seed`` ``{"keys": [...], "teams": [...], "users": [...], "budgets": [...], "organizations": [...]}``
+``POST /_test/seed`` ``{"keys": [...], "teams": [...], "users": [...], "budgets": [...], "organizations": [...],
+"projects": [...]}``
 stores raw rows without any check (to build states such as two keys sharing one alias, which a real proxy can
 hold but refuses to create; rows get the table's defaults and generated ids).
 
@@ -58,13 +62,20 @@ Mirrored from LiteLLM (its source and measurements of a real 1.108.7 proxy with 
 - ``--plain-proxy``: tags/guardrails/policies/prompts (non-empty) answer 403, a non-empty
   model_max_budget 500 (400 on update), regeneration 500 (measured: not 403), team admins 400, every
   organization route 403.
+- ``--no-models`` (``llm_router=False``): a proxy without any model configured, as the real test stack is: moving a
+  key to another team answers 400 "LLM router not found", putting a team into an organization 500.
+- ``/team/new`` adds ``default_user_id`` (the master key's user) as an admin member of every new team, as LiteLLM
+  does (``--disable-auto-add-proxy-admin-to-teams`` / ``auto_add_team_creator=False`` turns that off).
+- The contract tier's differential tests (tests/contract/test_differential.py) hold all of this to the real proxy
+  with its database: every status and body of their sequences is compared; SEMANTICS.md says what they measured.
 - References are checked as a real proxy's database checks them: ``/key/generate`` with a missing organization
   or budget answers 500 (a missing team is accepted), ``/key/update`` of a key whose team is missing answers
   404, a team change needs the key's user in the team. ``--lenient-references`` (``strict_references=False``)
   turns that off, for tests of other things that name ids without creating the objects.
 
 Known differences: only the master key authenticates (generated keys are not credentials here, and the
-grace period of a rotated key has nothing to keep valid); no spend tracking; no model router (a key's models are not checked against its team's); ``/team/update`` does not
+grace period of a rotated key has nothing to keep valid); no spend tracking; no model router (a key's models are
+not checked against its team's); ``/team/update`` does not
 manage team-member budgets (``team_member_*``); ``/user/info`` needs a ``user_id``; a body that is JSON but not
 an object answers 422 (the real proxy answers 500); nested values get no lax conversions; union-typed fields
 (``member``: a member or a list) report only the first alternative's validation errors.
@@ -95,18 +106,18 @@ import jsonschema
 
 if __package__:
     from .common import (
-        duration_in_seconds, GENERATED_KEY_BYTES, hash_token, hash_token_if_needed, METADATA_FIELDS,
+        duration_in_seconds, GENERATED_KEY_BYTES, hash_token, hash_token_if_needed, MASTER_KEY_RECORDED_AS, METADATA_FIELDS,
         METADATA_FIELDS_PREMIUM, MINIMUM_CUSTOM_KEY_LENGTH, NOT_PREMIUM_USER, PlainResponse, PlainTextResponse,
         PROXY_ADMIN_NAME, ProxyError, RequestInvalid, _budget_duration_error, _db_time, _http_exception, _masked,
-        _now, _value_error, _with_relations,
+        _now, _value_error, _with_relations, next_reset_time, reset_at,
     )
     from .management import ManagementService
 else:  # run as a script: python tests/litellm_test_server/server.py
     from common import (  # type: ignore[no-redef]
-        duration_in_seconds, GENERATED_KEY_BYTES, hash_token, hash_token_if_needed, METADATA_FIELDS,
+        duration_in_seconds, GENERATED_KEY_BYTES, hash_token, hash_token_if_needed, MASTER_KEY_RECORDED_AS, METADATA_FIELDS,
         METADATA_FIELDS_PREMIUM, MINIMUM_CUSTOM_KEY_LENGTH, NOT_PREMIUM_USER, PlainResponse, PlainTextResponse,
         PROXY_ADMIN_NAME, ProxyError, RequestInvalid, _budget_duration_error, _db_time, _http_exception, _masked,
-        _now, _value_error, _with_relations,
+        _now, _value_error, _with_relations, next_reset_time, reset_at,
     )
     from management import ManagementService  # type: ignore[no-redef]
 
@@ -201,6 +212,55 @@ LIST_VIEW_TOKEN_FIELDS = (
     "rotation_count", "auto_rotate", "rotation_interval", "last_rotation_at", "key_rotation_at", "router_settings",
     "budget_limits",
 )
+
+# UpdateRouterConfig as /key/generate answers it (pydantic dump with every field, the sent ones set; measured).
+ROUTER_CONFIG_FIELDS = (
+    ("routing_strategy_args", None), ("routing_strategy", None), ("routing_groups", None), ("retry_policy", None),
+    ("model_group_retry_policy", None), ("model_group_affinity_config", None), ("allowed_fails", None),
+    ("cooldown_time", None), ("num_retries", None), ("timeout", None), ("max_retries", None), ("retry_after", None),
+    ("fallbacks", None), ("context_window_fallbacks", None), ("model_group_alias", {}), ("enable_tag_filtering", None),
+    ("weights", None), ("tag_routing_prefix", None), ("optional_pre_call_checks", None),
+    ("fallback_on_unsupported_params", None),
+)
+
+# LiteLLM_ObjectPermissionTable: the lists a key's object_permission holds (unset ones are empty), in the order
+# Prisma returns them; the relations /key/info and /key/update include are unset (measured).
+OBJECT_PERMISSION_FIELDS = (
+    ("mcp_servers", []), ("mcp_access_groups", []), ("mcp_tool_permissions", None), ("vector_stores", []),
+    ("agents", []), ("agent_access_groups", []), ("models", []), ("blocked_tools", []), ("mcp_toolsets", []),
+    ("search_tools", []), ("mcp_tool_search_enabled", None), ("skills", []),
+)
+OBJECT_PERMISSION_RELATIONS = ("teams", "projects", "verification_tokens", "organizations", "users", "end_users",
+                               "agents_table")
+
+# An MCP server as /v1/mcp/server answers its creation (201) and lists it (measured on 1.108.7; the two differ).
+MCP_SERVER_FIELDS = (
+    ("server_id", None), ("is_config", False), ("server_name", None), ("alias", None), ("description", None),
+    ("url", None), ("spec_path", None), ("transport", None), ("auth_type", None), ("credentials", None),
+    ("instructions", None), ("created_at", None), ("created_by", None), ("updated_at", None), ("updated_by", None),
+    ("teams", []), ("mcp_access_groups", []), ("allowed_tools", []), ("tool_name_to_display_name", {}),
+    ("tool_name_to_description", {}), ("pinned_tools", None), ("extra_headers", []), ("mcp_info", None),
+    ("static_headers", {}), ("env_vars", []), ("status", "unknown"), ("last_health_check", None),
+    ("health_check_error", None), ("command", None), ("args", []), ("env", {}), ("issuer", None),
+    ("authorization_url", None), ("token_url", None), ("registration_url", None), ("oauth2_flow", None),
+    ("token_exchange_endpoint", None), ("audience", None), ("subject_token_type", None),
+    ("token_exchange_profile", None), ("allow_all_keys", False), ("available_on_public_internet", True),
+    ("delegate_auth_to_upstream", False), ("oauth_passthrough", False), ("dcr_bridge", None),
+    ("per_server_oauth_discovery", False), ("is_byok", False), ("byok_description", []),
+    ("byok_api_key_help_url", None), ("has_user_credential", None), ("connected_app_reachable", None),
+    ("source_url", None), ("timeout", None), ("max_concurrent_requests", None), ("rpm", None),
+    ("approval_status", "active"), ("submitted_by", None), ("submitted_at", None), ("reviewed_at", None),
+    ("review_notes", None),
+)
+# What the list shows differently from the creation's answer.
+MCP_SERVER_LISTED = {"created_by": None, "updated_by": None, "tool_name_to_display_name": None,
+                     "tool_name_to_description": None, "static_headers": None, "env_vars": None, "status": None,
+                     "subject_token_type": "urn:ietf:params:oauth:token-type:access_token",
+                     "token_exchange_profile": "rfc8693"}
+# Request fields of an MCP server registration that the answer repeats.
+MCP_SERVER_REQUEST_FIELDS = ("server_name", "alias", "description", "url", "spec_path", "transport", "auth_type",
+                             "instructions", "allowed_tools", "extra_headers", "mcp_access_groups", "teams", "command",
+                             "args", "env", "allow_all_keys", "available_on_public_internet")
 
 _UNSAFE_ALIAS = re.compile("(^|/)\\.\\.(/|$)|[\\x00-\\x1f\\x7f-\\x9f\\x85\u2028\u2029]")
 _VALID_API_KEY = re.compile(r"^(sk-[A-Za-z0-9_-]+|[a-fA-F0-9]{64})$")
@@ -434,6 +494,13 @@ _TYPE_ERRORS = {
 }
 
 
+# litellm/types/proxy/auth/user_roles.py LitellmUserRoles: value -> member name.
+_USER_ROLE_MEMBERS = {
+    "proxy_admin": "PROXY_ADMIN", "proxy_admin_viewer": "PROXY_ADMIN_VIEW_ONLY", "org_admin": "ORG_ADMIN",
+    "internal_user": "INTERNAL_USER", "internal_user_viewer": "INTERNAL_USER_VIEW_ONLY", "team": "TEAM",
+    "customer": "CUSTOMER",
+}
+
 _BOUND_ERRORS = {
     "minimum": ("greater_than_equal", "greater than or equal to"),
     "maximum": ("less_than_equal", "less than or equal to"),
@@ -463,6 +530,10 @@ def _pydantic_error(error, loc):
         return {"type": error_type, "loc": loc, "msg": message}
     if kind == "enum":
         options = ["'%s'" % option for option in error.validator_value]
+        if "title" not in error.schema and set(error.validator_value) <= set(_USER_ROLE_MEMBERS):
+            # a Literal of LitellmUserRoles members (user_role): pydantic shows the members' repr (measured)
+            options = ["<LitellmUserRoles.%s: '%s'>" % (_USER_ROLE_MEMBERS[option], option)
+                       for option in error.validator_value]
         listed = options[0] if len(options) == 1 else "%s or %s" % (", ".join(options[:-1]), options[-1])
         error_type = "enum" if "title" in error.schema else "literal_error"
         return {"type": error_type, "loc": loc, "msg": "Input should be %s" % listed}
@@ -726,6 +797,22 @@ def _key_status(row, now):
     return "expired" if moment < now else "active"
 
 
+_PRISMA_REQUIRED = "`data.models`: A value is required but not set"
+_PRISMA_UNION = ("Unable to match input value to any allowed input type for the field. Parse errors: [%s, %s]"
+                 % (_PRISMA_REQUIRED, _PRISMA_REQUIRED))
+# What Prisma's engine says about `models: null` in an update (measured through update_key_fn).
+_PRISMA_MODELS_NULL = ("Unable to match input value to any allowed input type for the field. Parse errors: [%s, %s]"
+                       % (_PRISMA_UNION, _PRISMA_UNION))
+
+
+def _token_view(row):
+    """A key row as LiteLLM's pydantic LiteLLM_VerificationToken dumps it: the organization is ``org_id``, no
+    ``policies``, relations unset (/key/block, /key/unblock, and the archive /key/info reads deleted keys from)."""
+    view = dict((name, copy.deepcopy(row.get(name))) for name in LIST_VIEW_TOKEN_FIELDS)
+    view.update({"org_id": row.get("organization_id"), "litellm_budget_table": None, "object_permission": None})
+    return view
+
+
 def _abbreviate(secret):
     return "sk-..." if len(secret) < MINIMUM_CUSTOM_KEY_LENGTH else "sk-...%s" % secret[-4:]
 
@@ -733,9 +820,12 @@ def _abbreviate(secret):
 class KeyService(object):
     """The key endpoints' behaviour on top of a KeyStore."""
 
-    def __init__(self, store, plain_proxy=False, strict_references=True):
+    def __init__(self, store, plain_proxy=False, strict_references=True, llm_router=True):
         self.store = store
         self.plain_proxy = plain_proxy
+        # True: a proxy with models configured (an LLM router), as every deployment has; False: one without any
+        # (the real test stack), which refuses to move a key to another team.
+        self.llm_router = llm_router
         # True: team, organization and budget ids a key names are checked as a real proxy with its database does
         # (see the module docstring); False: they are stored unchecked, as this server always did.
         self.strict_references = strict_references
@@ -781,24 +871,35 @@ class KeyService(object):
         self.store.put_budget(budget)
         return budget
 
+    def budget_view(self, budget_id):
+        """The linked budget row as Prisma includes it (its own relations unset), or None."""
+        return ManagementService.budget_prisma(self.store.budget(budget_id))
+
     def _with_budget(self, row):
         result = dict(row)
-        result["litellm_budget_table"] = self.store.budget(row.get("budget_id"))
+        result["litellm_budget_table"] = self.budget_view(row.get("budget_id"))
         return result
 
     @staticmethod
     def _reset_at(budget_duration, now):
-        return _db_time(now + datetime.timedelta(seconds=duration_in_seconds(budget_duration)))
+        return reset_at(budget_duration, now)
 
     # -- generate ------------------------------------------------------------------------------------------
 
-    def generate(self, data, enforce_references=True, unique_alias=True):
+    def generate(self, data, enforce_references=True, unique_alias=True, created_by=PROXY_ADMIN_NAME,
+                 key_type="default"):
+        """/key/generate. /user/new's keys (generate_key_helper_fn with request_type="user") skip the alias and
+        reference checks and are stored without created_by, updated_by and key_type (measured)."""
         for name in ("team_id", "organization_id", "project_id"):
             if data.get(name) == "":
                 data[name] = None
         if data.get("max_budget") == "":
             data["max_budget"] = None
         self._check_budget("max_budget", data.get("max_budget"))
+        if enforce_references and self.strict_references:
+            # generate_key_fn checks the project (_check_project_key_limits) before anything of
+            # _common_key_generation_helper: the budget duration, Enterprise fields, the organization (measured)
+            self._check_project(data)
         self._check_budget("soft_budget", data.get("soft_budget"))
         if data.get("budget_duration") is not None:
             problem = _budget_duration_error(data["budget_duration"])
@@ -834,10 +935,21 @@ class KeyService(object):
                 self._check_alias_unique(data.get("key_alias"))
             if enforce_references and self.strict_references:
                 self._check_generate_references(data)
+            if self.plain_proxy and "get_spend_routes" in json.dumps(data.get("permissions") or {}):
+                # generate_key_helper_fn: a ValueError ("get_spend_routes permission is only available for LiteLLM
+                # Enterprise users") turned into its generic 500 (measured; the answer does not say why)
+                raise _http_exception(500, {"error": "Internal Server Error."})
             token = hash_token(secret)
-            row = self.store.get(token)
-            if row is None:
-                row = self._insert(data, token, secret, metadata, expires, now)
+            existing = self.store.get(token)
+            if existing is None:
+                row = self._insert(data, token, secret, metadata, expires, now, created_by=created_by,
+                                   key_type=key_type)
+            else:
+                # LiteLLM inserts with "upsert, do nothing if the hash exists": nothing is created or changed, and
+                # the answer is built from the request, with the existing row's timestamps (measured).
+                row = self._insert(data, token, secret, metadata, expires, now, store=False, created_by=created_by,
+                                   key_type=key_type)
+                row.update(created_at=existing.get("created_at"), updated_at=existing.get("updated_at"))
         return self._generate_response(secret, row, expires)
 
     def _check_generate_references(self, data):
@@ -852,6 +964,12 @@ class KeyService(object):
             # the insert fails on the foreign key; generate_key_helper_fn answers a generic 500
             raise _http_exception(500, {"error": "Internal Server Error."})
 
+    def _check_project(self, data):
+        """get_project_object: a project that does not exist is a 404 (measured). Projects exist here only as
+        /_test/seed makes them."""
+        if data.get("project_id") is not None and self.store.entity("project", data["project_id"]) is None:
+            raise _http_exception(404, {"error": "Project not found, project_id=%s" % data["project_id"]})
+
     def _check_update_references(self, data, existing):
         """update_key_fn -> _validate_update_key_data: the key's team (sent or stored) must exist, a team change
         must suit the key, a sent organization must exist when throughput fields or the organization change."""
@@ -864,9 +982,14 @@ class KeyService(object):
         throughput = any(data.get(name) is not None for name in ("organization_id", "tpm_limit", "rpm_limit",
                                                                  "tpm_limit_type", "rpm_limit_type"))
         if organization_id is not None and throughput and self.store.entity("organization", organization_id) is None:
-            raise ProxyError(400, "Organization not found for organization_id=%s" % organization_id, "auth_error",
-                             "None")
+            # get_org_object raises OrganizationNotFoundError; update_key_fn answers it as a 400 auth_error (measured)
+            raise ProxyError(400, "Authentication Error, Organization doesn't exist in db. Organization=%s. Create "
+                                  "organization via `/organization/new` call." % organization_id, "auth_error", "None")
         if data.get("team_id") is not None and data["team_id"] != existing.get("team_id"):
+            if not self.llm_router:
+                # a proxy without models has no router, and update_key_fn refuses every team change (measured)
+                raise ProxyError(400, str({"error": "LLM router not found. Please set it up by passing in a valid "
+                                                    "config.yaml or adding models via the UI."}), "auth_error", "None")
             # validate_key_team_change (the model-access check needs a router: not mirrored)
             if existing.get("tpm_limit") is not None:
                 if team.get("tpm_limit") and existing["tpm_limit"] > team["tpm_limit"]:
@@ -886,36 +1009,83 @@ class KeyService(object):
             raise ProxyError(400, "Authentication Error, Foreign key constraint failed on the field: "
                                   "`LiteLLM_VerificationToken_budget_id_fkey (index)`", "auth_error", "None")
 
-    def _insert(self, data, token, secret, metadata, expires, now):
+    def _insert(self, data, token, secret, metadata, expires, now, store=True, created_by=PROXY_ADMIN_NAME,
+                key_type="default"):
         row = _new_row()
         for name in WRITABLE_COLUMNS:
             if data.get(name) is not None:
                 row[name] = copy.deepcopy(data[name])
         row.update({
             "token": token, "key_name": _abbreviate(secret), "metadata": metadata, "spend": float(data.get("spend") or 0.0),
-            "key_type": data.get("key_type") or "default", "created_at": _db_time(now), "updated_at": _db_time(now),
-            "created_by": PROXY_ADMIN_NAME, "updated_by": PROXY_ADMIN_NAME,
+            "key_type": data.get("key_type") or key_type, "created_at": _db_time(now), "updated_at": _db_time(now),
+            "created_by": created_by, "updated_by": created_by,
             "expires": expires.isoformat() if expires else None,
         })
         row["allowed_routes"] = {"llm_api": ["llm_api_routes"], "management": ["management_routes"],
                                  "read_only": ["info_routes"]}.get(row["key_type"], row["allowed_routes"] or [])
         if row.get("budget_duration"):
             row["budget_reset_at"] = self._reset_at(row["budget_duration"], now)
-        if data.get("soft_budget") is not None:
+        row["budget_limits"] = self._budget_windows(row.get("budget_limits"), now)
+        if data.get("object_permission") is not None and store:
+            row["object_permission_id"] = self._write_object_permission(data["object_permission"], None)
+        if data.get("soft_budget") is not None and store:
             row["budget_id"] = self._create_budget(data["soft_budget"], data.get("model_max_budget"), now)["budget_id"]
         if row.get("auto_rotate") and row.get("rotation_interval"):
             row["key_rotation_at"] = _db_time(now + datetime.timedelta(seconds=duration_in_seconds(row["rotation_interval"])))
-        self.store.put(row)
+        if store:
+            self.store.put(row)
         return row
+
+    # -- budget windows, object permissions -----------------------------------------------------------------
+
+    @staticmethod
+    def _budget_windows(windows, now):
+        """Each budget_limits window with its next reset (reset_at), as LiteLLM initialises them."""
+        if not windows:
+            return windows
+        result = []
+        for window in windows:
+            window = dict(window)
+            window["reset_at"] = next_reset_time(window["budget_duration"], now).isoformat()
+            result.append(window)
+        return result
+
+    def _write_object_permission(self, value, permission_id):
+        """Store a key's object_permission in its own row; its id. A new row has the sent lists and the others
+        empty; an update changes the lists it is sent and keeps the others. MCP servers that are not registered are
+        dropped without a word (measured)."""
+        registered = set(row["server_id"] for row in self.store.entities("mcp_server"))
+        row = self.store.entity("object_permission", permission_id) if permission_id else None
+        if row is None:
+            row = dict((name, copy.deepcopy(default)) for name, default in OBJECT_PERMISSION_FIELDS)
+        for name, _default in OBJECT_PERMISSION_FIELDS:
+            if value.get(name) is not None:
+                row[name] = copy.deepcopy(value[name])
+        row["mcp_servers"] = [server for server in row["mcp_servers"] or [] if server in registered]
+        row["object_permission_id"] = permission_id or str(uuid.uuid4())
+        self.store.put_entity("object_permission", row["object_permission_id"], row, None)
+        return row["object_permission_id"]
+
+    def object_permission_view(self, permission_id, relations=True):
+        row = self.store.entity("object_permission", permission_id) if permission_id else None
+        if row is None:
+            return None
+        view = {"object_permission_id": row["object_permission_id"]}
+        view.update((name, copy.deepcopy(row.get(name))) for name, _default in OBJECT_PERMISSION_FIELDS)
+        if relations:
+            view.update((name, None) for name in OBJECT_PERMISSION_RELATIONS)
+        return view
 
     def _generate_response(self, secret, row, expires):
         response = dict((name, copy.deepcopy(default)) for name, default in GENERATE_RESPONSE_FIELDS)
         for name in GENERATE_RESPONSE_FROM_ROW:
             response[name] = copy.deepcopy(row.get(name))
+        router_settings = dict((name, copy.deepcopy(default)) for name, default in ROUTER_CONFIG_FIELDS)
+        router_settings.update(copy.deepcopy(row.get("router_settings") or {}))
         response.update({
             "key": secret, "token": row["token"], "token_id": row["token"], "budget_limits": row.get("budget_limits"),
             "expires": expires.isoformat() if expires else row.get("expires"),
-            "litellm_budget_table": self.store.budget(row.get("budget_id")),
+            "litellm_budget_table": self.budget_view(row.get("budget_id")), "router_settings": router_settings,
         })
         return response
 
@@ -956,8 +1126,15 @@ class KeyService(object):
 
     def _update_locked(self, data):
         existing = self._existing_for_update(data)
+        if data.get("project_id") is not None and data["project_id"] != existing.get("project_id"):
+            # _validate_update_key_data: a key cannot move to (or into) a project; null detaches it (measured)
+            raise ProxyError(400, "Project reassignment is not supported. Use null to detach the key.", "auth_error",
+                             "None")
         if self.strict_references:
             self._check_update_references(data, existing)
+        if "models" in data and data["models"] is None:
+            # models is String[] in schema.prisma: Prisma refuses null, update_key_fn answers it as auth_error
+            raise ProxyError(400, "Authentication Error, " + _PRISMA_MODELS_NULL, "auth_error", "None")
         key = data.get("key") if data.get("key") is not None else existing["token"]
         now = _now()
         row = dict(existing)
@@ -967,6 +1144,7 @@ class KeyService(object):
         self.store.put(row)
         response = {"key": key}
         response.update(_with_relations(row))
+        response["object_permission"] = self.object_permission_view(row.get("object_permission_id"))
         return response
 
     def _prepare_update_values(self, data, existing, now, unique_alias=True):
@@ -978,7 +1156,15 @@ class KeyService(object):
         for name, value in data.items():
             if name in REQUEST_ONLY_FIELDS or name in METADATA_FIELDS or name in METADATA_FIELDS_PREMIUM:
                 continue
+            if name == "key_type":
+                # not a field of UpdateKeyRequest: ignored (measured)
+                continue
             values[name] = value
+        if values.get("budget_limits"):
+            values["budget_limits"] = self._budget_windows(values["budget_limits"], now)
+        if values.get("object_permission") is not None:
+            values["object_permission_id"] = self._write_object_permission(values.pop("object_permission"),
+                                                                           existing.get("object_permission_id"))
         if "duration" in values:
             duration = values.pop("duration")
             if duration is None or duration == "-1":
@@ -1017,6 +1203,10 @@ class KeyService(object):
             # LiteLLM stores the parsed datetime's isoformat()
             metadata["temp_budget_expiry"] = datetime.datetime.fromisoformat(
                 data["temp_budget_expiry"].replace("Z", "+00:00").replace("z", "+00:00")).isoformat()
+        if "metadata" in values and values["metadata"] is None and not any(
+                data.get(field) is not None for field in METADATA_FIELDS_PREMIUM + METADATA_FIELDS):
+            # `metadata: null` is stored as JSON null (measured; such a key cannot be deleted any more)
+            metadata = None
         values["metadata"] = metadata
         if values.get("key_alias") != existing.get("key_alias"):
             self._check_alias_format(values.get("key_alias"))
@@ -1051,6 +1241,11 @@ class KeyService(object):
             rows = self.store.find_tokens(tokens)
             if not rows:
                 raise _http_exception(404, {"error": "No keys found"})
+            if any(row.get("metadata") is None for row in rows):
+                # the archive row's model refuses null metadata; nothing is deleted (measured)
+                raise ProxyError(500, "1 validation error for LiteLLM_DeletedVerificationToken\nmetadata\n  Input should "
+                                      "be a valid dictionary [type=dict_type, input_value=None, input_type=NoneType]\n"
+                                      "    For further information visit https://errors.pydantic.dev/2.14/v/dict_type")
             now = _now()
             for row in rows:
                 self._archive(row, now)
@@ -1074,14 +1269,22 @@ class KeyService(object):
             archived = self.store.deleted(token)
             if archived is None:
                 raise ProxyError(404, "Key not found in database", "not_found_error", "key")
-            info = dict(archived)
+            info = _token_view(archived)
             info.pop("token", None)
-            info["status"] = "deleted"
+            info.update({"id": archived.get("id"), "organization_id": archived.get("organization_id"),
+                         "deleted_at": archived.get("deleted_at"), "deleted_by": archived.get("deleted_by"),
+                         "deleted_by_api_key": archived.get("deleted_by_api_key"),
+                         "litellm_changed_by": archived.get("litellm_changed_by"), "status": "deleted"})
             return {"key": key, "info": info}
-        info = self._with_budget(row)
+        info = _with_relations(row)
         info.pop("token", None)
+        info["litellm_budget_table"] = self.budget_view(row.get("budget_id"))
+        info["object_permission"] = self.object_permission_view(row.get("object_permission_id"))
+        if row.get("budget_limits"):
+            # no spend is made here
+            info["budget_limits_usage"] = dict((window["budget_duration"], {"current_spend": 0.0})
+                                               for window in row["budget_limits"])
         info["status"] = _key_status(row, _now())
-        info["object_permission"] = None
         return {"key": key, "info": info}
 
     def list(self, query):
@@ -1106,6 +1309,13 @@ class KeyService(object):
         else:
             total, rows = self.store.list(dict(query, token=query.get("key_hash")), page, size)
         if query.get("return_full_object") or "user" in (query.get("expand") or []):
+            if any(row.get("metadata") is None for row in rows):
+                # each key on the page becomes a UserAPIKeyAuth, whose metadata must be a dict: one key with null
+                # metadata breaks the whole page (measured)
+                raise ProxyError(500, "Authentication Error, 1 validation error for UserAPIKeyAuth\nmetadata\n  Input "
+                                      "should be a valid dictionary [type=dict_type, input_value=None, "
+                                      "input_type=NoneType]\n    For further information visit "
+                                      "https://errors.pydantic.dev/2.14/v/dict_type", "internal_server_error", "None")
             keys = [self._list_view(row) for row in rows]
         else:
             keys = [row["token"] for row in rows]
@@ -1152,7 +1362,7 @@ class KeyService(object):
         """The UserAPIKeyAuth object LiteLLM builds from a row (rows are freshly decoded, so no copies needed)."""
         source = self._with_budget(row)
         source["org_id"] = source.get("organization_id")
-        source["object_permission"] = None
+        source["object_permission"] = self.object_permission_view(row.get("object_permission_id"), relations=False)
         view = dict((name, source.get(name)) for name in LIST_VIEW_TOKEN_FIELDS)
         for name, default in LIST_VIEW_EXTRA_FIELDS:
             view[name] = [] if default == [] else default
@@ -1173,7 +1383,9 @@ class KeyService(object):
             row["updated_at"] = _db_time(now)
             row["settings_updated_at"] = _db_time(now)
             self.store.put(row)
-        return _with_relations(row)
+        # block_key_fn answers the LiteLLM_VerificationToken model of the row, unblock_key_fn the Prisma row with
+        # its relations unset (measured)
+        return _token_view(row) if blocked else _with_relations(row)
 
     # -- regenerate ----------------------------------------------------------------------------------------
 
@@ -1227,8 +1439,8 @@ class KeyService(object):
 
     def _archive(self, row, now):
         archived = dict(row)
-        archived.update({"deleted_at": _db_time(now), "deleted_by": PROXY_ADMIN_NAME, "deleted_by_api_key": None,
-                         "litellm_changed_by": None})
+        archived.update({"id": str(uuid.uuid4()), "deleted_at": _db_time(now), "deleted_by": PROXY_ADMIN_NAME,
+                         "deleted_by_api_key": MASTER_KEY_RECORDED_AS, "litellm_changed_by": None})
         self.store.delete(row["token"], archived)
 
 
@@ -1269,6 +1481,9 @@ ROUTES = (
     ("POST", re.compile(r"^/budget/info$"), "/budget/info", "budget_info"),
     ("GET", re.compile(r"^/budget/list$"), "/budget/list", "budget_list"),
     ("POST", re.compile(r"^/budget/delete$"), "/budget/delete", "budget_delete"),
+    ("GET", re.compile(r"^/v1/mcp/server$"), "/v1/mcp/server", "mcp_server_list"),
+    ("POST", re.compile(r"^/v1/mcp/server$"), "/v1/mcp/server", "mcp_server_new"),
+    ("DELETE", re.compile(r"^/v1/mcp/server/(?P<server_id>[^/]+)$"), "/v1/mcp/server/{server_id}", "mcp_server_delete"),
     ("POST", re.compile(r"^/organization/new$"), "/organization/new", "organization_new"),
     ("GET", re.compile(r"^/organization/info$"), "/organization/info", "organization_info"),
     ("GET", re.compile(r"^/organization/list$"), "/organization/list", "organization_list"),
@@ -1278,10 +1493,14 @@ ROUTES = (
     ("POST", re.compile(r"^/_test/reset$"), None, "test_reset"),
     ("POST", re.compile(r"^/_test/seed$"), None, "test_seed"),
 )
+# Routes served without validation against the OpenAPI fragments (only what keys refer to: MCP servers).
+UNVALIDATED_TEMPLATES = frozenset(("/v1/mcp/server", "/v1/mcp/server/{server_id}"))
 WRITE_METHODS = frozenset(("POST", "PUT", "DELETE", "PATCH"))
+# An answer without a body (DELETE /v1/mcp/server/{id}: 202).
+EMPTY_BODY = object()
 
 
-WRITE_PREFIXES = ("/key/", "/team/", "/v2/team/", "/user/", "/budget/", "/organization/")
+WRITE_PREFIXES = ("/key/", "/team/", "/v2/team/", "/user/", "/budget/", "/organization/", "/v1/mcp/")
 # POST routes that only read.
 READ_ONLY_POSTS = frozenset(("/budget/info",))
 
@@ -1407,10 +1626,11 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _send_text(self, status, text):
+    def _send_text(self, status, text, content_type="text/plain; charset=utf-8"):
         body = text.encode("utf-8")
         self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        if content_type:
+            self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
@@ -1470,7 +1690,10 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
             status, payload = getattr(self, "_action_" + action)(template, params, query, raw_body)
             if template is not None and is_write(method, template):
                 self.server.counter.record_accepted_write()
-            self._send(status, payload)
+            if payload is EMPTY_BODY:
+                self._send_text(status, "", content_type=None)
+                return
+            self._send(status, _as_serialized(template, payload))
         except PlainResponse as answer:
             self._send(answer.status, {"detail": answer.detail}, answer.headers)
         except PlainTextResponse as answer:
@@ -1623,7 +1846,8 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
         return 200, self._management.new_user(self._validated_body(template, raw_body))
 
     def _action_user_update(self, template, _params, _query, raw_body):
-        return 200, self._management.update_user(self._validated_body(template, raw_body))
+        # UpdateUserRequest's model validator (before its fields): a user_id or a user_email (measured)
+        return 200, self._management.update_user(self._validated_body(template, raw_body, before=_check_identity))
 
     def _action_user_delete(self, template, _params, _query, raw_body):
         return 200, self._management.delete_users(self._validated_body(template, raw_body))
@@ -1671,6 +1895,42 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
         self._management.check_organizations_licensed()
         return 200, self._management.list_organizations(self.server.validator.validate_query("GET", template, query))
 
+    # -- MCP servers: only what keys' object permissions refer to (a list, registering, deleting) -----------------
+
+    def _action_mcp_server_list(self, _template, _params, _query, _raw_body):
+        listed = []
+        for row in self.server.service.store.entities("mcp_server"):
+            view = dict(row)
+            view.update(MCP_SERVER_LISTED)
+            view["mcp_info"] = dict(row.get("mcp_info") or {}, server_name=row.get("server_name"))
+            listed.append(view)
+        return 200, listed
+
+    def _action_mcp_server_new(self, _template, _params, _query, raw_body):
+        body = self._json_body(raw_body)
+        if not isinstance(body, dict):
+            raise RequestInvalid([{"type": "model_attributes_type", "loc": ["body"],
+                                   "msg": "Input should be a valid dictionary or object to extract fields from"}])
+        name = body.get("server_name") or ""
+        if "-" in name:
+            raise PlainResponse(400, {"error": "Server name cannot contain '-'. Use an alternative character instead "
+                                               "Found: %s" % name})
+        now = _db_time(_now())
+        row = dict((field, copy.deepcopy(default)) for field, default in MCP_SERVER_FIELDS)
+        row.update((field, copy.deepcopy(body[field])) for field in MCP_SERVER_REQUEST_FIELDS if field in body)
+        row.update({"server_id": body.get("server_id") or str(uuid.uuid4()), "alias": body.get("alias") or name,
+                    "created_at": now, "updated_at": now, "created_by": PROXY_ADMIN_NAME,
+                    "updated_by": PROXY_ADMIN_NAME, "mcp_info": {"is_public": False, "is_public_explicit": False}})
+        self.server.service.store.put_entity("mcp_server", row["server_id"], row, now)
+        return 201, row
+
+    def _action_mcp_server_delete(self, _template, params, _query, _raw_body):
+        store = self.server.service.store
+        if store.entity("mcp_server", params["server_id"]) is None:
+            raise PlainResponse(404, {"error": "MCP Server not found, passed server_id=%s" % params["server_id"]})
+        store.delete_entity("mcp_server", params["server_id"])
+        return 202, EMPTY_BODY
+
     def _action_test_requests(self, _template, _params, _query, _raw_body):
         return 200, self.server.counter.snapshot()
 
@@ -1701,6 +1961,32 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
         seeded = self._management.seed(body)
         seeded["tokens"] = [row["token"] for row in rows]
         return 200, seeded
+
+
+_UTC_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$")
+# Answers LiteLLM builds as dicts of Python datetimes (their isoformat(), "+00:00"); every other answer goes
+# through a pydantic model, which writes UTC as "Z" (measured).
+_ISOFORMAT_ANSWERS = frozenset(("/key/info", "/key/update"))
+# JSON columns keep the strings they were given: their timestamps are never rewritten.
+_JSON_COLUMNS = frozenset(("metadata",))
+
+
+def _as_serialized(template, payload):
+    """The answer as LiteLLM serialises it: UTC timestamps written "Z" unless the endpoint answers isoformat()."""
+    if template in _ISOFORMAT_ANSWERS or template is None:
+        return payload
+    kept = _JSON_COLUMNS | ({"budget_limits"} if template == "/key/list" else frozenset())
+    return _zulu(payload, kept)
+
+
+def _zulu(value, kept):
+    if isinstance(value, dict):
+        return dict((name, item if name in kept else _zulu(item, kept)) for name, item in value.items())
+    if isinstance(value, list):
+        return [_zulu(item, kept) for item in value]
+    if isinstance(value, str) and _UTC_TIMESTAMP.match(value):
+        return value[:-len("+00:00")] + "Z"
+    return value
 
 
 def _identity_error():
@@ -1820,6 +2106,26 @@ class ServerHandle(object):
         self.httpd.service.plain_proxy = bool(value)
 
     @property
+    def llm_router(self):
+        """True (default): a proxy with models configured; False: one without any model, which refuses to move a key
+        to another team (400 "LLM router not found") and to put a team into an organization (500)."""
+        return self.httpd.service.llm_router
+
+    @llm_router.setter
+    def llm_router(self, value):
+        self.httpd.service.llm_router = bool(value)
+
+    @property
+    def auto_add_team_creator(self):
+        """True (default, as LiteLLM): /team/new adds default_user_id (the master key's user) as an admin member;
+        False: as with general_settings.disable_auto_add_proxy_admin_to_teams."""
+        return self.httpd.management.auto_add_team_creator
+
+    @auto_add_team_creator.setter
+    def auto_add_team_creator(self, value):
+        self.httpd.management.auto_add_team_creator = bool(value)
+
+    @property
     def strict_references(self):
         """True: team, organization and budget ids named by keys are checked as a real proxy's database does."""
         return self.httpd.service.strict_references
@@ -1852,7 +2158,7 @@ class ServerHandle(object):
 
 
 def create_server(master_key, db_path=None, port=0, host="127.0.0.1", certfile=None, keyfile=None, client_ca=None,
-                  plain_proxy=False, strict_references=True):
+                  plain_proxy=False, strict_references=True, llm_router=True, auto_add_team_creator=True):
     """Build (but do not start) a server; returns a ServerHandle."""
     if not master_key:
         raise ValueError("a master key is required (--master-key or LITELLM_MASTER_KEY)")
@@ -1867,8 +2173,9 @@ def create_server(master_key, db_path=None, port=0, host="127.0.0.1", certfile=N
     store = KeyStore(db_path)
     context = _ssl_context(certfile, keyfile, client_ca) if certfile else None
     try:
-        service = KeyService(store, plain_proxy, strict_references)
-        httpd = KeyServerHTTP((host, port), master_key, service, load_validator(), context)
+        service = KeyService(store, plain_proxy, strict_references, llm_router)
+        management = ManagementService(store, service, auto_add_team_creator)
+        httpd = KeyServerHTTP((host, port), master_key, service, load_validator(), context, management)
     except Exception:
         store.close()
         raise
@@ -1876,10 +2183,11 @@ def create_server(master_key, db_path=None, port=0, host="127.0.0.1", certfile=N
 
 
 def start_server(master_key, db_path=None, port=0, certfile=None, keyfile=None, client_ca=None, plain_proxy=False,
-                 host="127.0.0.1", strict_references=True):
+                 host="127.0.0.1", strict_references=True, llm_router=True, auto_add_team_creator=True):
     """Start a server in a background thread of this process and return its ServerHandle."""
     return create_server(master_key, db_path=db_path, port=port, host=host, certfile=certfile, keyfile=keyfile,
-                         client_ca=client_ca, plain_proxy=plain_proxy, strict_references=strict_references).start()
+                         client_ca=client_ca, plain_proxy=plain_proxy, strict_references=strict_references,
+                         llm_router=llm_router, auto_add_team_creator=auto_add_team_creator).start()
 
 
 def parse_args(argv=None):
@@ -1894,6 +2202,10 @@ def parse_args(argv=None):
     parser.add_argument("--lenient-references", action="store_true",
                         help="do not check the team, organization and budget ids keys name (a real proxy's database "
                              "does)")
+    parser.add_argument("--no-models", action="store_true",
+                        help="answer as a proxy without any model configured (no LLM router) does")
+    parser.add_argument("--disable-auto-add-proxy-admin-to-teams", action="store_true",
+                        help="do not add default_user_id to new teams (LiteLLM's general setting of that name)")
     parser.add_argument("--certfile", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--keyfile", help="private key of --certfile (PEM)")
     parser.add_argument("--client-ca", help="require client certificates signed by this CA (mutual TLS)")
@@ -1912,7 +2224,8 @@ def main(argv=None):
     args = parse_args(argv)
     server = create_server(args.master_key, db_path=args.db, port=args.port, host=args.host, certfile=args.certfile,
                            keyfile=args.keyfile, client_ca=args.client_ca, plain_proxy=args.plain_proxy,
-                           strict_references=not args.lenient_references)
+                           strict_references=not args.lenient_references, llm_router=not args.no_models,
+                           auto_add_team_creator=not args.disable_auto_add_proxy_admin_to_teams)
     stop_requested = threading.Event()
 
     def _request_stop(_signum, _frame):

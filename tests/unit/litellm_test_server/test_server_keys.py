@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import hashlib
 import re
 import threading
@@ -84,7 +86,10 @@ def test_generate_duration_sets_expires_and_is_not_kept(api):
     created = api.generate(key_alias="short-lived", duration="1h")
     assert created["expires"]
     info = api.info(created["token"])
-    assert info["expires"] == created["expires"]
+    # the same moment; /key/generate writes UTC as "Z" (a pydantic model), /key/info as "+00:00" (isoformat)
+    assert created["expires"].endswith("Z") and info["expires"].endswith("+00:00")
+    assert datetime.datetime.fromisoformat(info["expires"]) == datetime.datetime.fromisoformat(
+        created["expires"].replace("Z", "+00:00"))
     assert "duration" not in info
     assert info["status"] == "active"
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 
 TEAM_MISSING = "Team doesn't exist in db. Team=%s. Create team via `/team/new` call."
+# LiteLLM adds the caller, the master key's user, to every team it creates, as an admin, after the given members.
+CREATOR = {"user_id": "default_user_id", "user_email": None, "role": "admin"}
 
 
 def error_of(response):
@@ -35,10 +37,24 @@ def test_new_team_with_chosen_id_and_defaults(api):
     team = new_team(api, team_id="data", team_alias="Data team", models=["gpt-4o"], max_budget=10, tpm_limit=5)
     assert team["team_id"] == "data" and team["team_alias"] == "Data team"
     assert team["models"] == ["gpt-4o"] and team["max_budget"] == 10.0 and team["tpm_limit"] == 5
-    assert team["members_with_roles"] == [] and team["metadata"] == {} and team["blocked"] is False
+    assert team["members_with_roles"] == [CREATOR] and team["metadata"] == {} and team["blocked"] is False
     assert team["spend"] == 0.0 and team["litellm_model_table"] is None and team["created_at"]
     generated = new_team(api, team_alias="no-id")
     assert len(generated["team_id"]) == 36
+
+
+def test_the_master_keys_user_joins_every_new_team_as_admin(api, litellm_server):
+    new_team(api, team_id="c1", members_with_roles=[{"user_id": "alice", "role": "user"}])
+    listed = new_team(api, team_id="c2", members_with_roles=[{"user_id": "default_user_id", "role": "user"}])
+    assert listed["members_with_roles"] == [{"user_id": "default_user_id", "user_email": None, "role": "user"}]
+    info = team_info(api, "c1")
+    assert [m["user_id"] for m in info["team_info"]["members_with_roles"]] == ["alice", "default_user_id"]
+    assert [m["user_id"] for m in info["team_memberships"]] == ["alice", "default_user_id"]
+    creator = api.get("/user/info", params={"user_id": "default_user_id"}).json()["user_info"]
+    assert creator["teams"] == ["c1", "c2"] and creator["user_role"] == "internal_user"
+    # general_settings.disable_auto_add_proxy_admin_to_teams
+    litellm_server.auto_add_team_creator = False
+    assert new_team(api, team_id="c3")["members_with_roles"] == []
 
 
 def test_team_alias_is_not_unique_but_team_id_is(api):
@@ -137,7 +153,7 @@ def test_member_add_creates_the_missing_user(api):
                                              "max_budget_in_team": 4})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["members_with_roles"] == [{"user_id": "newbie", "user_email": None, "role": "user"}]
+    assert body["members_with_roles"] == [CREATOR, {"user_id": "newbie", "user_email": None, "role": "user"}]
     assert [user["user_id"] for user in body["updated_users"]] == ["newbie"]
     membership = body["updated_team_memberships"][0]
     assert membership["litellm_budget_table"]["max_budget"] == 4.0
@@ -151,7 +167,8 @@ def test_member_add_duplicates_and_missing_team(api):
     error = error_of(duplicate)
     assert error["type"] == "team_member_already_in_team" and error["param"] == "member"
     assert error["message"] == ("User already in team. Member: user_id=u1, user_email=None. Existing members="
-                                "[Member(user_id='u1', user_email=None, role='user')]")
+                                "[Member(user_id='u1', user_email=None, role='user'), "
+                                "Member(user_id='default_user_id', user_email=None, role='admin')]")
     everyone = api.post("/team/member_add", {"team_id": "d", "member": [{"user_id": "u1", "role": "user"}]})
     assert error_of(everyone)["message"].startswith("All users are already in team.")
     missing = api.post("/team/member_add", {"team_id": "ghost", "member": {"user_id": "u1", "role": "user"}})
@@ -188,12 +205,12 @@ def test_member_delete_removes_membership_and_the_members_team_keys(api):
     own_key = api.generate(user_id="u1", key_alias="u1-own")
     response = api.post("/team/member_delete", {"team_id": "x", "user_id": "u1"})
     assert response.status_code == 200, response.text
-    assert [m["user_id"] for m in response.json()["members_with_roles"]] == ["u2"]
+    assert [m["user_id"] for m in response.json()["members_with_roles"]] == ["u2", "default_user_id"]
     assert api.info(team_key["token"])["status"] == "deleted"
     assert api.info(own_key["token"])["status"] == "active"
     user = api.get("/user/info", params={"user_id": "u1"}).json()["user_info"]
     assert user["teams"] == []
-    assert [m["user_id"] for m in team_info(api, "x")["team_memberships"]] == ["u2"]
+    assert [m["user_id"] for m in team_info(api, "x")["team_memberships"]] == ["u2", "default_user_id"]
     again = api.post("/team/member_delete", {"team_id": "x", "user_id": "u1"})
     assert again.status_code == 400 and again.json() == {"detail": {"error": "User not found in team"}}
     nobody = api.post("/team/member_delete", {"team_id": "x"})
@@ -208,7 +225,7 @@ def test_team_info_shape(api):
     body = team_info(api, "i")
     assert set(body) == {"team_id", "team_info", "keys", "team_memberships"}
     assert body["team_info"]["members_with_roles"] == [{"user_id": "u1", "user_email": None, "role": "user",
-                                                        "user_alias": None}]
+                                                        "user_alias": None}, dict(CREATOR, user_alias=None)]
     assert body["team_info"]["caller_edit_access"] == {"kind": "unrestricted"}
     assert [item["token"] for item in body["keys"]] == [key["token"]]
     missing = api.get("/team/info", params={"team_id": "ghost"})

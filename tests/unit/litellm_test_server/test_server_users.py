@@ -56,7 +56,8 @@ def test_user_new_with_team_joins_it(api):
     created = new_user(api, user_id="member", team_id="t")
     assert created["teams"] == ["t"]
     team = api.get("/team/info", params={"team_id": "t"}).json()
-    assert team["team_info"]["members_with_roles"][0]["user_id"] == "member"
+    # the team's creator (default_user_id) first, then the user /user/new added
+    assert [m["user_id"] for m in team["team_info"]["members_with_roles"]] == ["default_user_id", "member"]
     assert [key["team_id"] for key in team["keys"]] == ["t"]
     # an unknown team: the user and its key are created, the membership silently is not
     lost = new_user(api, user_id="lost", team_id="ghost")
@@ -102,21 +103,21 @@ def test_user_update_upserts_and_replaces_metadata(api):
     assert created.status_code == 200
     assert user_info(api, "brand-new")["user_info"]["user_alias"] == "made by update"
     neither = api.post("/user/update", {"max_budget": 1})
-    assert neither.status_code == 400
-    assert error_of(neither) == {"message": "Authentication Error, Either user_id or user_email must be provided",
-                                 "type": "auth_error", "param": "None", "code": "400"}
+    assert neither.status_code == 422
+    assert neither.json() == {"detail": [{"type": "value_error", "loc": ["body"],
+                                          "msg": "Value error, Either user id or user email must be provided"}]}
 
 
 def test_user_delete_removes_keys_memberships_and_roster_entries(api):
-    api.post("/team/new", {"team_id": "t", "members_with_roles": [{"user_id": "bye", "role": "user"},
-                                                                   {"user_id": "stay", "role": "user"}]})
+    members = [{"user_id": "bye", "role": "user"}, {"user_id": "stay", "role": "user"}]
+    api.post("/team/new", {"team_id": "t", "members_with_roles": members})
     key = api.generate(user_id="bye", key_alias="bye-key")
     response = api.post("/user/delete", {"user_ids": ["bye"]})
     assert response.status_code == 200 and response.json() == 1
     assert api.get("/key/info", params={"key": key["token"]}).status_code == 404  # deleted, not archived
     team = api.get("/team/info", params={"team_id": "t"}).json()
-    assert [m["user_id"] for m in team["team_info"]["members_with_roles"]] == ["stay"]
-    assert [m["user_id"] for m in team["team_memberships"]] == ["stay"]
+    assert [m["user_id"] for m in team["team_info"]["members_with_roles"]] == ["stay", "default_user_id"]
+    assert [m["user_id"] for m in team["team_memberships"]] == ["stay", "default_user_id"]
     missing = api.post("/user/delete", {"user_ids": ["stay", "ghost"]})
     assert missing.status_code == 404
     assert missing.json() == {"detail": {"error": "User not found, passed user_id=ghost"}}

@@ -179,6 +179,6 @@ def test_validation_follows_the_openapi_document():
 
     validator = server.load_validator()
     for method, _pattern, template, _action in server.ROUTES:
-        if template is not None:
+        if template is not None and template not in server.UNVALIDATED_TEMPLATES:
             assert validator.operation(method, template)
     assert validator.body_schema("POST", "/key/generate") == {"$ref": "#/components/schemas/GenerateKeyRequest"}
