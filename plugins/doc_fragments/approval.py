@@ -22,7 +22,7 @@ options:
         preview, the task fails, says what differs (which objects, which fields) and writes nothing; if the plans are
         the same it applies.
       - Without this option, the play variable C(litellm_approved_plans) written by the callback
-        M(llmops.litellm.plan#callback) supplies it, by task name (and loop item).
+        P(llmops.litellm.plan#callback) supplies it, by task name (and loop item).
     type: raw
 notes:
   - Every result holds RV(plan_digest), a sha256 over the writes the task planned, in canonical form (method, path,

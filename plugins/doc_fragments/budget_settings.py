@@ -44,7 +44,9 @@ options:
     type: int
   model_max_budget:
     description:
-      - 'Budget per model, such as C({"gpt-4o": {"budget_limit": 10, "time_period": "30d"}}).'
+      - 'Limits per model, such as C({"gpt-4o": {"max_budget": 10, "budget_duration": "30d"}}): each model takes
+        C(max_budget), C(budget_duration), C(tpm_limit) and C(rpm_limit); the module refuses any other name (LiteLLM
+        would drop it without a word).'
       - A LiteLLM Enterprise feature; a proxy without an Enterprise license refuses it, and the module says so.
     type: dict
 '''

@@ -68,6 +68,8 @@ options:
     description:
       - A temporary increase of O(max_budget), in USD, until O(temp_budget_expiry). LiteLLM keeps it in the key's metadata.
       - For an existing key only (LiteLLM's C(/key/generate) does not take it); for a new key, set O(max_budget).
+      - LiteLLM takes it only together with O(temp_budget_expiry). An update sends both (the stored one when only
+        one is declared), and the module refuses it when the key has neither stored nor declared.
     type: float
   temp_budget_expiry:
     description:
@@ -118,6 +120,8 @@ options:
   project_id:
     description:
       - Project of the key. The proxy refuses a project that does not exist.
+      - Set when the key is created. LiteLLM refuses to move an existing key into another project, so the module
+        refuses a change of it before sending anything; O(clear=[project_id]) takes the key out of its project.
     type: str
   agent_id:
     description:

@@ -22,7 +22,7 @@ from ansible_collections.llmops.litellm.plugins.module_utils._fields import (
     BUDGET_PERIOD,
     Field,
     FieldTable,
-    check_budget_per_model,
+    check_budget_config_per_model,
 )
 
 BUDGET_FIELDS = FieldTable([
@@ -33,7 +33,7 @@ BUDGET_FIELDS = FieldTable([
     Field('rpm_limit', 'int', minimum=0),
     Field('tpd_limit', 'int', minimum=0),
     Field('max_parallel_requests', 'int', minimum=0),
-    Field('model_max_budget', 'dict', check=check_budget_per_model, enterprise=True),
+    Field('model_max_budget', 'dict', check=check_budget_config_per_model, enterprise=True),
 ])
 
 SERVER_MANAGED = ('budget_reset_at', 'created_at', 'created_by', 'updated_at', 'updated_by')

@@ -61,7 +61,7 @@ class Field:
     def __init__(self, name, type='str', elements=None, compare=None, read=None, create_only=False, no_log=False,
                  minimum=None, duration=False, not_empty=False, choices=None, check=None, enterprise=False,
                  options=None, default=None, managed=True, normalise=None, update_only=False, clearable=None,
-                 clear_with=None, entries=None, companions=()):
+                 clear_with=None, entries=None, companions=(), companions_required=False, fixed=None):
         self.name = name
         self.type = type
         self.elements = elements or ('str' if type == 'list' else None)
@@ -86,6 +86,10 @@ class Field:
         self.entries = entries
         # Settings LiteLLM takes only together with this one: an update that sends it sends them too.
         self.companions = tuple(companions)
+        # LiteLLM refuses this one without its companions (422): with none declared nor stored, refuse first.
+        self.companions_required = companions_required
+        # Why LiteLLM refuses to change this setting of an existing object (it can still be cleared), if it does.
+        self.fixed = fixed
         if clearable is None:
             # Flags are cleared by declaring false; identity and create-only settings cannot be cleared.
             clearable = self.compare is not None and type != 'bool'
@@ -222,7 +226,11 @@ class FieldTable:
         return dict((f.name, f.read(record)) for f in self.compared)
 
     def differing(self, desired, current):
-        return [name for name, value in desired.items() if not self[name].same(value, current[name])]
+        changed = [name for name, value in desired.items() if not self[name].same(value, current[name])]
+        for name in changed:
+            if self[name].fixed:
+                raise InvalidOption(name, self[name].fixed)
+        return changed
 
     @property
     def clearable(self):
@@ -276,6 +284,9 @@ class FieldTable:
                     value = desired[companion] if companion in desired else field.read(record)
                     if value is not None:
                         sent[companion] = field.to_send(value, record)
+                    elif self[name].companions_required:
+                        raise InvalidOption(name, 'LiteLLM takes it only together with %s, and the key has none '
+                                            'stored: set %s too' % (companion, companion))
         return sent
 
     def validate_clear(self, params):
@@ -345,6 +356,27 @@ def check_budget_per_model(value):
         if isinstance(budget, bool) or not isinstance(budget, (int, float)) or budget < 0:
             raise ValueError('the budget for model %r must be a number, zero or more, or '
                              '{budget_limit: N, time_period: "30d"}' % model)
+
+
+# A budget's per-model limits (LiteLLM's BudgetConfig); it ignores any other name without a word.
+BUDGET_CONFIG_NUMBERS = {'max_budget': (int, float), 'tpm_limit': (int,), 'rpm_limit': (int,)}
+
+
+def check_budget_config_per_model(value):
+    for model, config in value.items():
+        if not isinstance(config, dict) or not config:
+            raise ValueError('the limits for model %r must be a mapping of max_budget, budget_duration, tpm_limit '
+                             'and rpm_limit, such as {max_budget: 10, budget_duration: "30d"}' % model)
+        unknown = sorted(set(config) - set(BUDGET_CONFIG_NUMBERS) - {'budget_duration'})
+        if unknown:
+            raise ValueError('model %r: %s is not one of a budget\'s per-model limits: max_budget, budget_duration, '
+                             'tpm_limit, rpm_limit' % (model, ', '.join(unknown)))
+        for name, types in BUDGET_CONFIG_NUMBERS.items():
+            number = config.get(name)
+            if number is not None and (isinstance(number, bool) or not isinstance(number, types) or number < 0):
+                raise ValueError('model %r: %s must be a number, zero or more' % (model, name))
+        if config.get('budget_duration') is not None and not isinstance(config['budget_duration'], str):
+            raise ValueError('model %r: budget_duration must be a duration such as "30d"' % model)
 
 
 def without_server_fields(*names):

@@ -101,9 +101,9 @@ KEY_FIELDS = FieldTable([
     Field('budget_fallbacks', 'dict'),
     # LiteLLM takes the two only together (422 "must be set together").
     Field('temp_budget_increase', 'float', minimum=0, read=_metadata('temp_budget_increase'), update_only=True,
-          companions=('temp_budget_expiry',)),
+          companions=('temp_budget_expiry',), companions_required=True),
     Field('temp_budget_expiry', read=_metadata('temp_budget_expiry'), update_only=True, normalise=timestamp,
-          check=check_timestamp, companions=('temp_budget_increase',)),
+          check=check_timestamp, companions=('temp_budget_increase',), companions_required=True),
     Field('tpm_limit', 'int', minimum=0),
     Field('rpm_limit', 'int', minimum=0),
     Field('tpd_limit', 'int', minimum=0),
@@ -113,7 +113,10 @@ KEY_FIELDS = FieldTable([
     Field('team_id', not_empty=True),
     Field('user_id', not_empty=True),
     Field('organization_id', not_empty=True, read=[('org_id',), ('organization_id',)]),
-    Field('project_id', not_empty=True),
+    # key_management_endpoints._validate_update_key_data: 400 "Project reassignment is not supported".
+    Field('project_id', not_empty=True,
+          fixed='LiteLLM cannot move an existing key into another project (it refuses the update); delete the key '
+                '(state=absent) and create it in the project, or clear project_id to take the key out of it'),
     Field('agent_id', not_empty=True),
     Field('end_user_budget_id', not_empty=True, read=_metadata('end_user_budget_id')),
     Field('metadata', 'dict', compare=MERGE),

@@ -119,6 +119,8 @@ options:
         description:
           - A temporary increase of O(keys[].max_budget), in USD, until O(keys[].temp_budget_expiry). LiteLLM keeps it in the key's metadata.
           - For an existing key only (LiteLLM's C(/key/generate) does not take it); for a new key, set O(keys[].max_budget).
+          - LiteLLM takes it only together with O(keys[].temp_budget_expiry). An update sends both (the stored one when only
+            one is declared), and the module refuses it when the key has neither stored nor declared.
         type: float
       temp_budget_expiry:
         description:
@@ -169,6 +171,8 @@ options:
       project_id:
         description:
           - Project of the key. The proxy refuses a project that does not exist.
+          - Set when the key is created. LiteLLM refuses to move an existing key into another project, so the module
+            refuses a change of it before sending anything; O(keys[].clear=[project_id]) takes the key out of its project.
         type: str
       agent_id:
         description:

@@ -84,8 +84,9 @@ class PlanCollector:
             title = entry['task'] + (' [%s]' % entry['item'] if entry['item'] else '')
             lines.append('## %s' % title)
             lines.append('')
-            lines.append('`%s` on `%s`: **%s**%s' % (entry['module'], entry['host'], entry['action'] or entry['status'],
-                                                   ' - %s' % entry['msg'] if entry['msg'] else ''))
+            outcome = entry['action'] or entry['status']
+            message = ' - %s' % entry['msg'] if entry['msg'] else ''
+            lines.append('`%s` on `%s`: **%s**%s' % (entry['module'], entry['host'], outcome, message))
             lines.append('')
             rows = list(_rows(entry))
             if rows:
@@ -113,12 +114,10 @@ def _rows(entry):
         # litellm_keys: one diff entry per key, by alias.
         actions = dict((o.get('key_alias'), o.get('action')) for o in entry['objects'])
         for name in sorted(set(before) | set(after)):
-            for row in _object_rows(name, actions.get(name, ''), before.get(name) or {}, after.get(name) or {}):
-                yield row
+            yield from _object_rows(name, actions.get(name, ''), before.get(name) or {}, after.get(name) or {})
         return
     label = _label(before, after)
-    for row in _object_rows(label, entry['action'], before, after):
-        yield row
+    yield from _object_rows(label, entry['action'], before, after)
 
 
 def _object_rows(label, action, before, after):

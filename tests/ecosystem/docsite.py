@@ -29,6 +29,9 @@ ANSIBLE_DOCS_LABELS = {
                                        "Ansible Configuration Settings"),
     "common_return_values": ("reference_appendices/common_return_values.html#common-return-values",
                              "Return Values"),
+    # A module with an action plugin (attribute action) and a callback plugin's page link to these.
+    "action_plugins": ("plugins/action.html#action-plugins", "Action plugins"),
+    "callback_plugins": ("plugins/callback.html#callback-plugins", "Callback plugins"),
 }
 
 OFFLINE_CONF = '''

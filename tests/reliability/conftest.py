@@ -39,6 +39,14 @@ if RELIABILITY_DIR not in sys.path:
 # pylint: disable=wrong-import-position
 from fault_proxy import FaultProxy  # noqa: E402
 from reliability_support import COLLECTION_DIR, COLLECTIONS_ROOT, FOREIGN_ENVIRONMENT, run_playbook  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+from hypothesis.database import DirectoryBasedExampleDatabase  # noqa: E402
+
+# Hypothesis keeps its examples in ./.hypothesis, which here is the collection copy that ansible-test sanity
+# reads (and its binary files fail no-smart-quotes); tests/output/ is ansible-test's own scratch directory.
+hypothesis_settings.register_profile('collection', database=DirectoryBasedExampleDatabase(
+    os.path.join(COLLECTION_DIR, 'tests', 'output', '.hypothesis')))
+hypothesis_settings.load_profile('collection')
 
 
 def _check_collection_tree():
@@ -96,6 +104,7 @@ def fault_proxy(fault_proxy_session, litellm_server):  # pylint: disable=unused-
 # ansible-core 2.21 returns a result's invocation only when asked (_ansible_inject_invocation); older releases
 # always do and refuse the argument.
 INJECT_INVOCATION_ARGUMENT = tuple(int(p) for p in ansible_version.split('.')[:2]) >= (2, 21)
+
 
 @contextlib.contextmanager
 def _module_args(args):

@@ -80,7 +80,7 @@ def test_preview_approve_apply(gate, litellm_server):
         assert CHOSEN not in text and litellm_server.master_key not in text
         assert not re.search(r'sk-[A-Za-z0-9_-]{16,}', text)
 
-    applied, _ = gate('apply', '-e', '@%s' % (preview_dir / 'plan.json'))
+    applied = gate('apply', '-e', '@%s' % (preview_dir / 'plan.json'))[0]
     assert applied.returncode == 0, applied.output[-3000:]
     results = applied.results['localhost']
     assert results['The team']['plan_digest'] == approved['The team']['digest']
@@ -97,7 +97,7 @@ def test_preview_approve_apply(gate, litellm_server):
 
 
 def test_a_change_between_preview_and_apply_is_refused_and_nothing_is_written(gate, litellm_server):
-    first, _ = gate('first-apply')
+    first = gate('first-apply')[0]
     assert first.returncode == 0, first.output[-3000:]
 
     # The preview finds nothing to do; then someone raises the team's budget in the LiteLLM UI.
@@ -107,7 +107,7 @@ def test_a_change_between_preview_and_apply_is_refused_and_nothing_is_written(ga
     client.update_team({'team_id': 'gate-team', 'max_budget': 500})
     litellm_server.reset(data=False)
 
-    refused, _ = gate('apply', '-e', '@%s' % (preview_dir / 'plan.json'))
+    refused = gate('apply', '-e', '@%s' % (preview_dir / 'plan.json'))[0]
     assert refused.returncode != 0
     failure = refused.results['localhost']['The team']
     assert failure['_status'] == 'failed'
@@ -120,7 +120,7 @@ def test_a_change_between_preview_and_apply_is_refused_and_nothing_is_written(ga
     preview, preview_dir = gate('preview-2', '--check', '--diff')
     report = (preview_dir / 'plan.md').read_text()
     assert '| team_id=gate-team | update | max_budget | 500.0 | 100.0 |' in report
-    applied, _ = gate('apply-2', '-e', '@%s' % (preview_dir / 'plan.json'))
+    applied = gate('apply-2', '-e', '@%s' % (preview_dir / 'plan.json'))[0]
     assert applied.returncode == 0, applied.output[-3000:]
     assert applied.results['localhost']['The team']['changed_settings'] == ['max_budget']
     assert writes(litellm_server) == 1
@@ -133,7 +133,7 @@ def test_a_task_the_preview_did_not_plan_is_refused(gate, litellm_server, tmp_pa
     (tmp_path / 'partial.json').write_text(json.dumps(plan))
     litellm_server.reset(data=False)
 
-    refused, _ = gate('apply', '-e', '@%s' % (tmp_path / 'partial.json'))
+    refused = gate('apply', '-e', '@%s' % (tmp_path / 'partial.json'))[0]
     assert refused.returncode != 0
     (alice, bob) = refused.results['localhost']['The people']['results']
     assert "holds no approved plan for task 'The people' (item gate-alice)" in alice['msg']

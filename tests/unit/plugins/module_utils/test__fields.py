@@ -16,6 +16,7 @@ from ansible_collections.llmops.litellm.plugins.module_utils._errors import Inva
 from ansible_collections.llmops.litellm.plugins.module_utils._fields import (
     Field,
     FieldTable,
+    check_budget_config_per_model,
     check_whole_numbers_per_model,
 )
 
@@ -97,3 +98,19 @@ def test_what_a_create_and_an_update_carry():
     stored = {'metadata': {'other': 1, 'gone': 2}}
     assert TABLE['metadata'].to_send({'owner': 'x', 'gone': None}, stored) == {'other': 1, 'owner': 'x'}
     assert TABLE.differing(TABLE.desired(params), TABLE.current(stored)) == ['models', 'metadata']
+
+
+@pytest.mark.parametrize('value, message', [
+    ({'gpt-4o': 5}, 'must be a mapping'),
+    ({'gpt-4o': {}}, 'must be a mapping'),
+    ({'gpt-4o': {'budget_limit': 5, 'time_period': '30d'}}, 'budget_limit, time_period is not one of'),
+    ({'gpt-4o': {'max_budget': -1}}, 'max_budget must be a number'),
+    ({'gpt-4o': {'tpm_limit': 1.5}}, 'tpm_limit must be a number'),
+    ({'gpt-4o': {'budget_duration': 30}}, 'budget_duration must be a duration'),
+])
+def test_a_budgets_per_model_limits_are_litellms_budget_config(value, message):
+    with pytest.raises(ValueError) as refused:
+        check_budget_config_per_model(value)
+    assert message in str(refused.value)
+    check_budget_config_per_model({'gpt-4o': {'max_budget': 10, 'budget_duration': '30d', 'tpm_limit': 1,
+                                              'rpm_limit': 2}})

@@ -121,7 +121,7 @@ def test_create_carries_creation_only_options_and_masks_secret_in_diff(reconcile
     (request,) = plan.requests
     assert request.url.endswith('/key/generate')
     assert request.json == {'key_alias': 'new-key', 'models': ['gpt-4o'], 'duration': '30d',
-                                 'key': 'sk-chosen-secret-0001'}
+                            'key': 'sk-chosen-secret-0001'}
     assert 'sk-chosen-secret-0001' not in repr(plan.diff)
     assert plan.diff['before'] == {'key_alias': 'new-key', 'state': 'absent'}
 
@@ -301,6 +301,28 @@ def test_temporary_budgets_compare_where_litellm_keeps_them(reconciler):
     stored = stored_key(metadata={'temp_budget_increase': 5.0, 'temp_budget_expiry': '2030-01-01T00:00:00+00:00'})
     plan = reconciler.plan(params(temp_budget_increase=5, temp_budget_expiry='2030-01-01T00:00:00Z'), stored)
     assert plan.action == 'unchanged'
+
+
+def test_a_temporary_budget_goes_with_its_companion_or_not_at_all(reconciler):
+    # LiteLLM answers one without the other with 422 "must be set together": send both, or refuse first.
+    stored = stored_key(metadata={'temp_budget_increase': 5.0, 'temp_budget_expiry': '2030-01-01T00:00:00+00:00'})
+    (request,) = reconciler.plan(params(temp_budget_increase=7), stored).requests
+    assert request.json['temp_budget_increase'] == 7 and request.json['temp_budget_expiry'] == \
+        '2030-01-01T00:00:00+00:00'
+    with pytest.raises(InvalidOption) as refused:
+        reconciler.plan(params(temp_budget_increase=7), stored_key())
+    assert refused.value.option == 'temp_budget_increase' and 'set temp_budget_expiry too' in str(refused.value)
+
+
+def test_a_key_stays_in_the_project_it_was_created_in(reconciler):
+    # LiteLLM refuses to move a key into another project (400 "Project reassignment is not supported").
+    assert reconciler.plan(params(project_id='p1'), stored_key(project_id='p1')).action == 'unchanged'
+    for stored in (stored_key(project_id='p1'), stored_key()):
+        with pytest.raises(InvalidOption) as refused:
+            reconciler.plan(params(project_id='p2'), stored)
+        assert refused.value.option == 'project_id' and 'delete the key' in str(refused.value)
+    (request,) = reconciler.plan(params(clear=['project_id']), stored_key(project_id='p1')).requests
+    assert request.json['project_id'] is None
 
 
 def test_budget_limits_compare_without_the_reset_time_litellm_adds(reconciler):
