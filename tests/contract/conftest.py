@@ -21,7 +21,6 @@ import time
 import uuid
 
 import pytest
-import requests
 
 CONTRACT_DIR = pathlib.Path(__file__).resolve().parent
 REPO_ROOT = CONTRACT_DIR.parents[1]
@@ -32,7 +31,7 @@ for _path in (CONTRACT_DIR, REAL_PROXY_DIR):
         sys.path.insert(0, str(_path))
 
 from contract_env import LITELLM_VERSION, OPENAPI_COPY, collection_module_utils, collections_path  # noqa: E402
-from litellm_proxy import OPENAPI_TIMEOUT, StartupFailed, proxy_environment  # noqa: E402
+from litellm_proxy import StartupFailed, fetch_openapi, proxy_environment  # noqa: E402
 from openapi_contract import OpenAPIContract  # noqa: E402
 from proxy_venv import STAMP_NAME, ProxyVenvError, venv_path  # noqa: E402
 import stack  # noqa: E402
@@ -117,11 +116,7 @@ class RealProxy:
 
     def openapi(self):
         if self._openapi is None:
-            with requests.Session() as session:
-                session.trust_env = False
-                answer = session.get(self.url + '/openapi.json', timeout=OPENAPI_TIMEOUT)
-            answer.raise_for_status()
-            self._openapi = answer.json()
+            self._openapi = fetch_openapi(self.url)
         return self._openapi
 
 

@@ -80,6 +80,15 @@ def stop_group(pgid, process=None, timeout=STOP_TIMEOUT):
             pass
 
 
+def fetch_openapi(url):
+    """GET the proxy's /openapi.json (large: LiteLLM builds it on the first request), not through a proxy."""
+    with requests.Session() as session:
+        session.trust_env = False
+        answer = session.get(url + '/openapi.json', timeout=OPENAPI_TIMEOUT)
+    answer.raise_for_status()
+    return answer.json()
+
+
 class StartupFailed(RuntimeError):
     pass
 
@@ -182,11 +191,7 @@ class LiteLLMProxy:
     def openapi(self):
         """The proxy's /openapi.json (fetched once)."""
         if self._openapi is None:
-            with requests.Session() as session:
-                session.trust_env = False
-                answer = session.get(self.url + '/openapi.json', timeout=OPENAPI_TIMEOUT)
-            answer.raise_for_status()
-            self._openapi = answer.json()
+            self._openapi = fetch_openapi(self.url)
         return self._openapi
 
     def alive(self):
