@@ -285,8 +285,8 @@ class FieldTable:
                     if value is not None:
                         sent[companion] = field.to_send(value, record)
                     elif self[name].companions_required:
-                        raise InvalidOption(name, 'LiteLLM takes it only together with %s, and the key has none '
-                                            'stored: set %s too' % (companion, companion))
+                        raise InvalidOption(name, 'LiteLLM takes it only together with %s, and none is stored: '
+                                            'set %s too' % (companion, companion))
         return sent
 
     def validate_clear(self, params):
