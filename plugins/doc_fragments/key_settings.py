@@ -197,7 +197,7 @@ options:
     type: int
   default_estimated_output_tokens_per_model:
     description:
-      - 'O(default_estimated_output_tokens) per model, such as C({"gpt-4o": 800}).'
+      - 'O(default_estimated_output_tokens) per model, such as C({"gpt-4o": 800}); each 1 or more (LiteLLM refuses 0).'
     type: dict
   enforced_params:
     description:

@@ -335,18 +335,21 @@ def _may_look_secret(name):
 
 # -- checks shared by several resources ---------------------------------------------------------------------
 
-def whole_numbers_per(kind):
-    """A check of a mapping from names (of models, MCP servers, tags) to limits: whole numbers, zero or more."""
+def whole_numbers_per(kind, minimum=0):
+    """A check of a mapping from names (of models, MCP servers, tags) to limits: whole numbers, minimum or more."""
+    least = 'zero or more' if minimum == 0 else '%d or more' % minimum
 
     def check(value):
         for name, limit in value.items():
-            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-                raise ValueError('the limit for %s %r must be a whole number, zero or more; got %r' % (kind, name, limit))
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < minimum:
+                raise ValueError('the limit for %s %r must be a whole number, %s; got %r' % (kind, name, least, limit))
 
     return check
 
 
 check_whole_numbers_per_model = whole_numbers_per('model')
+# LiteLLM's PositiveInt: it refuses 0 with 422.
+check_positive_numbers_per_model = whole_numbers_per('model', minimum=1)
 
 
 def check_budget_per_model(value):

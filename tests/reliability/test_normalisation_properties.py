@@ -96,7 +96,7 @@ SETTING_VALUES = {
     'mcp_rpm_limit': st.dictionaries(names, counts, max_size=2),
     'tag_rpm_limit': st.dictionaries(names, counts, max_size=2),
     'default_estimated_output_tokens': st.integers(min_value=1, max_value=10 ** 6),
-    'default_estimated_output_tokens_per_model': st.dictionaries(names, counts, max_size=2),
+    'default_estimated_output_tokens_per_model': st.dictionaries(names, st.integers(1, 2 ** 31), max_size=2),
     'enforced_params': st.lists(names, max_size=3),
     'router_settings': st.fixed_dictionaries({}, optional={'num_retries': st.integers(0, 10), 'timeout': money}),
     'disable_global_guardrails': st.booleans(),

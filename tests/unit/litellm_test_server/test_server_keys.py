@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import datetime
-
 import hashlib
 import re
 import threading
@@ -291,7 +290,9 @@ def test_list_pagination_and_order(api):
     assert sorted(listed) == sorted(tokens)
     # LiteLLM orders by created_at (millisecond precision), then token, both descending.
     full = api.get("/key/list", params={"size": 100, "return_full_object": "true"}).json()["keys"]
-    order = [(item["created_at"], item["token"]) for item in full]
+    # As times: a whole second is written without a fraction ("...:40Z"), which sorts after "...:40.127Z" as text.
+    order = [(datetime.datetime.fromisoformat(item["created_at"].replace("Z", "+00:00")), item["token"])
+             for item in full]
     assert order == sorted(order, reverse=True)
     assert [item["token"] for item in full] == listed
     assert api.get("/key/list", params={"page": 4, "size": 10}).json()["keys"] == []

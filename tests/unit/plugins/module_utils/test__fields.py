@@ -17,6 +17,7 @@ from ansible_collections.llmops.litellm.plugins.module_utils._fields import (
     Field,
     FieldTable,
     check_budget_config_per_model,
+    check_positive_numbers_per_model,
     check_whole_numbers_per_model,
 )
 
@@ -114,3 +115,10 @@ def test_a_budgets_per_model_limits_are_litellms_budget_config(value, message):
     assert message in str(refused.value)
     check_budget_config_per_model({'gpt-4o': {'max_budget': 10, 'budget_duration': '30d', 'tpm_limit': 1,
                                               'rpm_limit': 2}})
+
+
+def test_estimated_output_tokens_per_model_are_positive_as_litellm_wants():
+    check_whole_numbers_per_model({'gpt-4o': 0})
+    with pytest.raises(ValueError) as refused:
+        check_positive_numbers_per_model({'gpt-4o': 0})
+    assert "model 'gpt-4o' must be a whole number, 1 or more; got 0" in str(refused.value)
