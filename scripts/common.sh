@@ -1,9 +1,12 @@
 # shellcheck shell=bash disable=SC2034  # the variables are for the scripts that source this file
 # Paths, the test matrix and helpers shared by the project's scripts. Sourced, never run.
 #
-# Everything the scripts make lives inside the repository (.venv*, .build/), except pip's download cache
-# (~/.cache/pip) and ansible-test's own directories (~/.ansible/test: its per-test virtualenvs and the
-# get-pip cache that scripts/bootstrap.sh fills).
+# Everything the scripts make lives inside the repository (.venv*, .build/), except pip's and npm's download
+# caches (~/.cache/pip, ~/.npm), the real proxy's build (~/.cache/llmops-litellm) and ansible-test's own
+# directory (~/.ansible/test: its per-test virtualenvs, and the get-pip cache and SSH key pair that
+# scripts/bootstrap.sh makes). Parallel runs share none of it unsafely: pip and npm write their caches by atomic
+# renames, the real proxy's build is made under a lock, and ansible-test's shared files are made once, by
+# scripts/bootstrap.sh, before anything runs side by side.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -27,13 +30,17 @@ python_for() {
 
 # The test matrix. ansible-core lines the collection is tested with, newest first, each with its own virtual
 # environment (made by scripts/bootstrap.sh) and controller Python:
-#   2.21  .venv               Python 3.13   every tier (requirements-dev.txt); the development environment
-#   2.20  .venv-ansible-2.20  Python 3.12   sanity and integration
-#   2.19  .venv-ansible-2.19  Python 3.11   sanity and integration; the oldest line meta/runtime.yml claims
+#   2.21  .venv               Python 3.13   locks/dev.txt           every tier; the development environment
+#   2.20  .venv-ansible-2.20  Python 3.12   locks/ansible-2.20.txt  sanity and integration
+#   2.19  .venv-ansible-2.19  Python 3.11   locks/ansible-2.19.txt  sanity and integration; the oldest line
+#                                                                   meta/runtime.yml claims
 RELEASES=(2.21 2.20 2.19)
 VENV="${ROOT}/.venv"
 declare -A VENV_OF_RELEASE=([2.21]="${VENV}" [2.20]="${ROOT}/.venv-ansible-2.20" [2.19]="${ROOT}/.venv-ansible-2.19")
 declare -A PYTHON_OF_RELEASE=([2.21]=3.13 [2.20]=3.12 [2.19]=3.11)
+# Each environment installs one lock of scripts/locks.py (locks/NAME.txt), by hash.
+declare -A LOCK_OF_RELEASE=([2.21]=dev [2.20]=ansible-2.20 [2.19]=ansible-2.19)
+LOCKS="${ROOT}/scripts/locks.py"
 NEWEST_RELEASE="${RELEASES[0]}"
 OLDEST_RELEASE="${RELEASES[-1]}"
 

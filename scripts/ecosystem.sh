@@ -13,37 +13,32 @@
 # meta/execution-environment.yml requirements in a clean venv; ansible-doc of every module and every module's
 # EXAMPLES run against the local test server.
 #
-# The tools live in their own virtualenv (.venv-ecosystem, pinned by tests/ecosystem/requirements.txt) because
-# antsibull-docs, ansible-lint and galaxy-importer constrain ansible-core independently of the dev venv. It is
-# rebuilt only when that file or the Python version changes, so a warm run installs nothing.
+# The tools live in their own virtualenv (.venv-ecosystem, installed by hash from locks/ecosystem.txt, the lock of
+# locks/ecosystem.in) because antsibull-docs, ansible-lint and galaxy-importer constrain ansible-core independently
+# of the dev venv. It is rebuilt only when that lock or the Python version changes, so a warm run installs nothing.
 # Scratch (collection tree copy, built tarball, installed copy, test venvs, server state): .build/ecosystem/.
 set -euo pipefail
 
 # shellcheck source=scripts/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ECO_VENV="${ECOSYSTEM_VENV:-${ROOT}/.venv-ecosystem}"
-ECO_REQUIREMENTS="${ROOT}/tests/ecosystem/requirements.txt"
+ECO_LOCK=ecosystem
 export ECOSYSTEM_SCRATCH="${ECOSYSTEM_SCRATCH:-${ROOT}/.build/ecosystem}"
 
-
-# pip prints one warning per package for index locations configured on some machines but absent here;
-# they say nothing about this install, so keep them out of the log.
-pip_quiet() {
-    "$@" 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
-    return "${PIPESTATUS[0]}"
-}
 
 ensure_venv() {
     local stamp="${ECO_VENV}/.ecosystem-requirements"
     local want
-    want="$("$PYTHON" -c 'import sys; print(sys.version)' | head -n1) $(sha256sum "$ECO_REQUIREMENTS" | cut -d' ' -f1)"
+    "$PYTHON" "$LOCKS" check "$ECO_LOCK" || die "locks/${ECO_LOCK}.txt cannot be installed (above)"
+    want="$("$PYTHON" -c 'import sys; print(sys.version)' | head -n1) $("$PYTHON" "$LOCKS" digest "$ECO_LOCK")"
     if [[ -x "${ECO_VENV}/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
         return 0
     fi
-    log "creating ${ECO_VENV#"${ROOT}"/} (ecosystem tools; once per change of tests/ecosystem/requirements.txt)"
+    log "creating ${ECO_VENV#"${ROOT}"/} (ecosystem tools, locks/${ECO_LOCK}.txt; once per change of the lock)"
     rm -rf "$ECO_VENV"
     "$PYTHON" -m venv "$ECO_VENV"
-    pip_quiet "${ECO_VENV}/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ECO_REQUIREMENTS"
+    "$PYTHON" "$LOCKS" install "$ECO_LOCK" "${ECO_VENV}/bin/python" ||
+        die "could not install locks/${ECO_LOCK}.txt into ${ECO_VENV#"${ROOT}"/} (above)"
     # Written last: an interrupted install leaves no stamp and is redone on the next run.
     printf '%s\n' "$want" >"$stamp"
 }

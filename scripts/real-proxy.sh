@@ -36,13 +36,21 @@ postgres_installed() {
     command -v initdb >/dev/null
 }
 
-# Debian's PostgreSQL for the private cluster: installed here when missing and we may (root, apt-get).
+# Debian's PostgreSQL for the private cluster: installed here when missing and we may (root, apt-get). One install
+# at a time (the test runner builds the stack in the background while other tiers run): a second caller waits,
+# then finds it installed.
 ensure_postgres() {
     postgres_installed && return 0
     if [[ "${EUID}" -eq 0 ]] && command -v apt-get >/dev/null; then
-        log "installing Debian's ${POSTGRES_PACKAGE} (the stack runs a private cluster of it)"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${POSTGRES_PACKAGE}" >/dev/null
+        local lock_dir="${XDG_CACHE_HOME:-${HOME}/.cache}/llmops-litellm"
+        mkdir -p "${lock_dir}"
+        (
+            flock 8
+            postgres_installed && exit 0
+            log "installing Debian's ${POSTGRES_PACKAGE} (the stack runs a private cluster of it)"
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${POSTGRES_PACKAGE}" >/dev/null
+        ) 8>"${lock_dir}/.postgres-install.lock"
         postgres_installed || die "${POSTGRES_PACKAGE} is installed, but no initdb in /usr/lib/postgresql/*/bin"
         return 0
     fi

@@ -8,7 +8,8 @@ ansible-builder reads the installed collection's declaration (``ansible-builder 
 execution-environment build runs); a clean virtualenv gets ansible-core and exactly those requirements, and
 runs every module from there against the local server. Without them the modules fail with the missing-library
 message, so the declaration is needed, too. A second virtualenv takes the oldest versions the declaration
-allows, so its lower bounds are true.
+allows, so its lower bounds are true. Both install locks by hash (locks/ee-*.txt, scripts/locks.py), and the
+tests check that the locks hold what the declaration asks for.
 
 The execution-environment definitions users copy (docs/docsite/rst/execution_environment.rst) go through
 ``ansible-builder create``, which writes the build context without a container runtime. The context of the
@@ -31,13 +32,21 @@ import pytest
 import requests
 import yaml
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from collection_env import COLLECTION, GALAXY, NAME, NAMESPACE, REPO_ROOT, describe, run, scratch_dir, tool, tool_env
+
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+import locks  # noqa: E402  pylint: disable=wrong-import-position
 
 PLAYBOOK = Path(__file__).resolve().parent / "playbooks" / "modules_in_clean_venv.yml"
 EE_GUIDE = REPO_ROOT / "docs" / "docsite" / "rst" / "execution_environment.rst"
 EE_DEFINITION_MARKER = "# execution-environment.yml: "
-ANSIBLE_CORE = f"ansible-core=={importlib.metadata.version('ansible-core')}"
+# The locks of the clean virtualenvs: ansible-core alone, then the collection's requirement at the version the
+# suite runs, or at its lower bound.
+ANSIBLE_CORE_LOCK = "ee-ansible-core"
+REQUIREMENTS_LOCK = "ee-requests"
+OLDEST_REQUIREMENTS_LOCK = "ee-requests-oldest"
 
 
 @pytest.fixture(scope="module")
@@ -71,18 +80,32 @@ def test_ansible_builder_finds_exactly_the_declared_requirements(installed_colle
     assert f"from collection {NAMESPACE}.{NAME}" in introspected_requirements.read_text(encoding="utf-8")
 
 
-def make_venv(path, *pip_args):
-    """A virtualenv with nothing but what pip_args install (not even pip: ours installs into it)."""
+def make_venv(path, *lock_names):
+    """A virtualenv with nothing but what the locks install (not even pip: ours installs into it)."""
     run([sys.executable, "-m", "venv", "--without-pip", "--clear", path])
     python = path / "bin" / "python"
-    pip_install(python, *pip_args)
+    for name in lock_names:
+        install_lock(python, name)
     return python
 
 
-def pip_install(python, *pip_args):
+def install_lock(python, name):
     # --no-compile: nobody imports most of ansible-core here, byte-compiling it would double the install time.
-    run([sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--disable-pip-version-check",
-         "--no-compile", *pip_args], timeout=600)
+    locks.install(name, str(python), ["--no-compile"])
+
+
+def test_the_clean_virtualenvs_get_the_tested_ansible_core():
+    assert locks.Lock(ANSIBLE_CORE_LOCK).versions()["ansible-core"] == importlib.metadata.version("ansible-core")
+
+
+def assert_lock_satisfies(name, requirements_file):
+    """Every requirement of the file is in the lock, at a version it allows; return the locked versions."""
+    locked = locks.Lock(name).versions()
+    for line in requirement_lines(requirements_file):
+        requirement = Requirement(line)
+        version = locked.get(canonicalize_name(requirement.name))
+        assert version and requirement.specifier.contains(version), (name, line, version)
+    return locked
 
 
 def pip_freeze(python):
@@ -96,16 +119,15 @@ def run_modules(venv_python, collections_root, server_env, check=True):
                check=check)
 
 
-def oldest_allowed_constraints(requirements_file, constraints_file):
-    """Pin every requirement to its lower bound; a requirement without one fails."""
-    pins = []
+def lower_bounds(requirements_file):
+    """{name: the lower bound of its requirement}; a requirement without one fails."""
+    floors = {}
     for line in requirement_lines(requirements_file):
         requirement = Requirement(line)
-        floors = [s.version for s in requirement.specifier if s.operator in (">=", "==", "~=")]
-        assert floors, f"{line}: give a lower bound, the oldest version the modules are known to work with"
-        pins.append(f"{requirement.name}=={floors[0]}")
-    constraints_file.write_text("\n".join(pins) + "\n", encoding="utf-8")
-    return constraints_file
+        bounds = [s.version for s in requirement.specifier if s.operator in (">=", "==", "~=")]
+        assert bounds, f"{line}: give a lower bound, the oldest version the modules are known to work with"
+        floors[canonicalize_name(requirement.name)] = bounds[0]
+    return floors
 
 
 def assert_modules_ran(litellm_server, frozen):
@@ -118,12 +140,13 @@ def assert_modules_ran(litellm_server, frozen):
 def test_modules_need_and_run_with_exactly_the_declared_requirements(
         installed_collections, introspected_requirements, server_env, litellm_server):
     root = installed_collections[0]
-    python = make_venv(scratch_dir("ee-venv-newest") / "venv", ANSIBLE_CORE)
+    assert_lock_satisfies(REQUIREMENTS_LOCK, introspected_requirements)
+    python = make_venv(scratch_dir("ee-venv-newest") / "venv", ANSIBLE_CORE_LOCK)
     proc = run_modules(python, root, server_env, check=False)
     assert proc.returncode != 0, "the modules ran without their declared requirements: what are they for?"
     assert re.search(r"Failed to import the required Python library \(requests\)", proc.stdout), describe(proc)
 
-    pip_install(python, "-r", introspected_requirements)
+    install_lock(python, REQUIREMENTS_LOCK)
     litellm_server.reset(data=True)
     run_modules(python, root, server_env)
     assert_modules_ran(litellm_server, pip_freeze(python))
@@ -132,9 +155,11 @@ def test_modules_need_and_run_with_exactly_the_declared_requirements(
 def test_modules_run_with_the_oldest_allowed_requirements(
         installed_collections, introspected_requirements, server_env, litellm_server):
     root = installed_collections[0]
-    work = scratch_dir("ee-venv-oldest")
-    constraints = oldest_allowed_constraints(introspected_requirements, work / "oldest.txt")
-    python = make_venv(work / "venv", ANSIBLE_CORE, "-r", introspected_requirements, "-c", constraints)
+    locked = assert_lock_satisfies(OLDEST_REQUIREMENTS_LOCK, introspected_requirements)
+    floors = lower_bounds(introspected_requirements)
+    assert {name: locked[name] for name in floors} == floors, \
+        f"locks/{OLDEST_REQUIREMENTS_LOCK}.in must pin each requirement at its lower bound"
+    python = make_venv(scratch_dir("ee-venv-oldest") / "venv", ANSIBLE_CORE_LOCK, OLDEST_REQUIREMENTS_LOCK)
     run_modules(python, root, server_env)
     assert_modules_ran(litellm_server, pip_freeze(python))
 
@@ -180,8 +205,11 @@ def test_the_guide_documents_both_definitions():
         assert definition["dependencies"]["ansible_core"]["package_pip"] == f"ansible-core=={tested_core}"
         assert definition["dependencies"]["ansible_runner"]["package_pip"] == \
             f"ansible-runner=={importlib.metadata.version('ansible-runner')}"
-        # requests comes from the collection's own declaration, not from the definition.
-        assert "python" not in definition["dependencies"]
+        # The collection declares a range (requirements.txt); the definition pins what the image installs: the
+        # versions the suite tests with (locks/ee-requests.txt).
+        locked = locks.Lock(REQUIREMENTS_LOCK).versions()
+        pinned = dict(line.split("==") for line in definition["dependencies"]["python"])
+        assert {canonicalize_name(name): version for name, version in pinned.items()} == locked
 
 
 def test_ansible_builder_creates_the_context_of_the_galaxy_definition():
@@ -207,12 +235,15 @@ def test_the_tarball_definition_builds_a_context_that_installs_the_collection_an
     assert (build / "files" / tarball_name).read_bytes() == collection_tarball.read_bytes()
     requirements = yaml.safe_load((build / "requirements.yml").read_text(encoding="utf-8"))
     assert requirements == {"collections": [{"name": f"files/{tarball_name}", "type": "file"}]}
+    # ... and the definition's pins, which the builder stage installs along with what introspect finds.
+    assert requirement_lines(build / "requirements.txt") == yaml.safe_load(definition)["dependencies"]["python"]
     containerfile = (context / "Containerfile").read_text(encoding="utf-8")
     assert "COPY _build /build\nWORKDIR /build" in containerfile
     assert "ansible-galaxy collection install $ANSIBLE_GALAXY_CLI_COLLECTION_OPTS -r requirements.yml" \
         in containerfile
-    assert "introspect.py introspect --write-bindep=/tmp/src/bindep.txt --write-pip=/tmp/src/requirements.txt" \
-        in containerfile
+    assert "COPY _build/requirements.txt requirements.txt" in containerfile
+    assert "introspect.py introspect --user-pip=requirements.txt --write-bindep=/tmp/src/bindep.txt " \
+        "--write-pip=/tmp/src/requirements.txt" in containerfile
 
     # The galaxy stage, here: install from _build/ (the container's /build) into an empty collections path.
     collections = work / "usr-share-ansible-collections"
@@ -222,12 +253,15 @@ def test_the_tarball_definition_builds_a_context_that_installs_the_collection_an
     declaration = yaml.safe_load((installed / "meta" / "execution-environment.yml").read_text(encoding="utf-8"))
     assert requirement_lines(installed / declaration["dependencies"]["python"]) == ["requests>=2.25.1"]
 
-    # The builder stage, here: the context's own introspect.py over what the galaxy stage installed.
+    # The builder stage, here: the context's own introspect.py over what the galaxy stage installed, with the
+    # definition's pins: pip then installs the collection's range and the pins together, i.e. the pins.
     out = work / "introspected"
-    proc = run([sys.executable, build / "scripts" / "introspect.py", "introspect", "--write-pip",
-                out / "requirements.txt", "--write-bindep", out / "bindep.txt", collections], env=tool_env())
+    proc = run([sys.executable, build / "scripts" / "introspect.py", "introspect", "--user-pip",
+                build / "requirements.txt", "--write-pip", out / "requirements.txt", "--write-bindep",
+                out / "bindep.txt", collections], env=tool_env())
     assert "requests>=2.25.1  # from collection llmops.litellm" in proc.stdout, describe(proc)
-    assert requirement_lines(out / "requirements.txt") == ["requests>=2.25.1"]
+    assert requirement_lines(out / "requirements.txt") == \
+        ["requests>=2.25.1"] + yaml.safe_load(definition)["dependencies"]["python"]
     assert not (out / "bindep.txt").exists() or not requirement_lines(out / "bindep.txt")
 
 

@@ -56,8 +56,8 @@ LEFTOVER_PATTERNS = (
 
 def test_build_and_install_use_the_newest_tested_ansible_core():
     """The tools venv's ansible-galaxy (build, install, verify here) is the ansible-core of the dev venv: the
-    newest line the collection is tested with (requirements-dev.txt)."""
-    pins = (REPO_ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
+    newest line the collection is tested with (locks/dev.in)."""
+    pins = (REPO_ROOT / "locks" / "dev.in").read_text(encoding="utf-8")
     newest = re.search(r"^ansible-core==(\S+)", pins, flags=re.MULTILINE).group(1)
     proc = run([tool("ansible-galaxy"), "--version"], env=tool_env())
     assert proc.stdout.startswith(f"ansible-galaxy [core {newest}]"), proc.stdout

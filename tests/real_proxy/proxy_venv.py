@@ -6,12 +6,15 @@ LiteLLM from the same venv, so it is installed in one place, here::
     ${XDG_CACHE_HOME:-~/.cache}/llmops-litellm/litellm-proxy-VERSION
 
 It holds ``litellm[proxy]==VERSION`` and ``prisma==0.15.0`` on Python 3.11 (LITELLM_PROXY_PYTHON names another
-interpreter; not PYTHON, which is the project's tool interpreter and may be newer than LiteLLM's tested one). LiteLLM lists prisma under its ``extra-proxy``
-extra (not ``proxy``), yet its database code and even its error paths without a database import it; 0.15.0 is
-the release whose engine and Prisma CLI the real stack can provide (see engine/package.json), pinned rather than
-left to whatever satisfies LiteLLM's bound. The venv is reused while its stamp (written last, naming this
-recipe) matches and its programs run; otherwise it is rebuilt from scratch. One install at a time per machine
-(flock): parallel runs wait for the first and reuse its venv.
+interpreter; not PYTHON, which is the project's tool interpreter and may be newer than LiteLLM's tested one),
+with every package they need, installed by hash from ``locks/litellm-proxy-VERSION.txt`` (scripts/locks.py; one
+lock per LiteLLM release the suite builds, so two machines run the same code under the same pin). LiteLLM lists
+prisma under its ``extra-proxy`` extra (not ``proxy``), yet its database code and even its error paths without a
+database import it; 0.15.0 is the release whose engine and Prisma CLI the real stack can provide (see
+engine/package.json), pinned rather than left to whatever satisfies LiteLLM's bound. The venv is reused while
+its stamp (written last, naming this recipe and the lock's hash) matches and its programs run; otherwise it is
+rebuilt from scratch. One install at a time per machine (flock): parallel runs wait for the first and reuse its
+venv.
 
 Command line (stdlib only; prints the venv's path on stdout, progress on stderr)::
 
@@ -29,6 +32,11 @@ import subprocess
 import sys
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
+if str(REPO_ROOT / 'scripts') not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT / 'scripts'))
+
+import locks  # noqa: E402  pylint: disable=wrong-import-position
+
 VERSION_FILE = REPO_ROOT / 'tests' / 'contract' / 'litellm-version.txt'
 # The prisma-client-py release the real stack's query engine (engine/package.json) is built for.
 PRISMA_REQUIREMENT = 'prisma==0.15.0'
@@ -87,12 +95,26 @@ def find_python():
                          % (PYTHON_VERSION, ', '.join(candidates)))
 
 
+def lock_name(version):
+    """The lock of scripts/locks.py that installs this LiteLLM release: locks/litellm-proxy-VERSION.txt."""
+    return 'litellm-proxy-' + version
+
+
 def recipe(version, python):
     """What the venv is built from: a venv stamped with anything else is rebuilt."""
     interpreter = subprocess.run([python, '-c', 'import sys; print(sys.version.split()[0])'], check=True,
                                  stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
-    return json.dumps({'litellm': 'litellm[proxy]==' + version, 'prisma': PRISMA_REQUIREMENT, 'python': interpreter},
-                      sort_keys=True)
+    try:
+        lock = locks.Lock(lock_name(version))
+        problems = lock.problems()
+    except locks.LockError as error:
+        problems = [str(error)]
+    if problems:
+        raise ProxyVenvError('LiteLLM %s has no usable lock: %s. To build another release, copy '
+                             'locks/litellm-proxy-%s.in to locks/%s.in with that version and run `make lock`'
+                             % (version, '; '.join(problems), pinned_litellm_version(), lock_name(version)))
+    return json.dumps({'litellm': 'litellm[proxy]==' + version, 'prisma': PRISMA_REQUIREMENT, 'python': interpreter,
+                       'lock_sha256': lock.digest()}, sort_keys=True)
 
 
 def stamp(venv):
@@ -124,21 +146,6 @@ def healthy(venv, version, expected_recipe):
     return probe.returncode == 0
 
 
-def _pip(venv, *requirements):
-    command = [str(pathlib.Path(venv) / 'bin' / 'python'), '-m', 'pip', 'install', '--quiet',
-               '--disable-pip-version-check'] + list(requirements)
-    process = subprocess.run(command, check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             universal_newlines=True)
-    # Warnings about configured index locations that do not exist on this machine are noise.
-    output = '\n'.join(line for line in process.stdout.splitlines()
-                       if not (line.startswith('WARNING: Location') and 'is ignored: it is neither' in line))
-    if output:
-        print(output, file=sys.stderr)
-    if process.returncode != 0:
-        raise ProxyVenvError('pip could not install %s into %s (exit status %d, output above)'
-                             % (' '.join(requirements), venv, process.returncode))
-
-
 _BOUND_CHECK = '''
 import importlib.metadata, re, sys
 try:
@@ -154,17 +161,21 @@ for requirement in importlib.metadata.requires('litellm') or ():
 
 
 def install(venv, version, python, expected_recipe):
-    log('installing litellm[proxy]==%s and %s into %s' % (version, PRISMA_REQUIREMENT, venv))
+    log('installing litellm[proxy]==%s and %s into %s (locks/%s.txt)'
+        % (version, PRISMA_REQUIREMENT, venv, lock_name(version)))
     shutil.rmtree(str(venv), ignore_errors=True)
     venv.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([python, '-m', 'venv', str(venv)], check=True)
-    _pip(venv, 'litellm[proxy]==' + version, PRISMA_REQUIREMENT)
+    try:
+        locks.install(lock_name(version), str(venv / 'bin' / 'python'))
+    except locks.LockError as error:
+        raise ProxyVenvError('%s (into %s)' % (error, venv)) from None
     bound = subprocess.run([str(venv / 'bin' / 'python'), '-c', _BOUND_CHECK, PRISMA_REQUIREMENT.split('==')[1]],
                            check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     if bound.returncode != 0:
-        raise ProxyVenvError('%s; change PRISMA_REQUIREMENT in %s (and the engine pins in '
-                             'tests/real_proxy/engine/package.json to match)'
-                             % (bound.stdout.strip(), pathlib.Path(__file__).relative_to(REPO_ROOT)))
+        raise ProxyVenvError('%s; change prisma in locks/%s.in and PRISMA_REQUIREMENT in %s (and the engine pins '
+                             'in tests/real_proxy/engine/package.json to match), then run `make lock`'
+                             % (bound.stdout.strip(), lock_name(version), pathlib.Path(__file__).relative_to(REPO_ROOT)))
     (venv / STAMP_NAME).write_text(expected_recipe)
 
 
