@@ -20,9 +20,9 @@
 #
 # Every venv installs one lock file, by hash (scripts/locks.py: `pip install --require-hashes`; a package whose
 # hash does not match stops the bootstrap, and says so). Each venv keeps a stamp: a hash of the lock, this
-# script and the Python version. A matching stamp means nothing to do. A venv whose interpreter no longer runs,
-# or that was made with another Python version, is rebuilt; so are the venvs of older layouts
-# (.venv-ansible-2.16), removed. Packages come from pip's configured index (pip.conf, PIP_INDEX_URL, ...):
+# script and the interpreter's version. A matching stamp and a working interpreter mean nothing to do; otherwise
+# the venv is made anew from the lock (never installed over, so it holds nothing an earlier lock left). The venvs
+# of older layouts (.venv-ansible-2.16) are removed. Packages come from pip's configured index (pip.conf, PIP_INDEX_URL, ...):
 # air-gapped users point pip at their mirror and run this script unchanged.
 #
 # Usage: scripts/bootstrap.sh [--force]     (--force: rebuild every venv from scratch)
@@ -56,15 +56,15 @@ ensure_venv() {
     # A lock older than its input (locks/NAME.in changed, `make lock` not run) stops here, before any install.
     "${PYTHON}" "${LOCKS}" check "${lock}" || die "locks/${lock}.txt cannot be installed (above)"
     stamp="$(stamp_of "${python}" "$("${PYTHON}" "${LOCKS}" digest "${lock}")")"
-    if [[ "${force}" == true ]] || ! "${dir}/bin/python" -c '' 2>/dev/null ||
-        [[ "$("${dir}/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "${version}" ]]; then
-        log "creating ${dir#"${ROOT}"/} (Python ${version}: ${python})"
-        rm -rf "${dir}"
-        "${python}" -m venv "${dir}"
-    elif [[ -f "${stamp_file}" && "$(cat "${stamp_file}")" == "${stamp}" ]]; then
+    if [[ "${force}" != true && -f "${stamp_file}" && "$(cat "${stamp_file}")" == "${stamp}" ]] &&
+        "${dir}/bin/python" -c '' 2>/dev/null; then
         log "${dir#"${ROOT}"/} is up to date"
         return 0
     fi
+    # Made anew, never installed over: the venv holds exactly the lock, nothing an earlier lock left behind.
+    log "creating ${dir#"${ROOT}"/} (Python ${version}: ${python})"
+    rm -rf "${dir}"
+    "${python}" -m venv "${dir}"
     log "installing locks/${lock}.txt into ${dir#"${ROOT}"/}"
     # The venv's own pip, by hash; the machine's pip config applies.
     "${PYTHON}" "${LOCKS}" install "${lock}" "${dir}/bin/python" ||
