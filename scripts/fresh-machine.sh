@@ -64,7 +64,8 @@ for run in $(seq 1 "${runs}"); do
     clone="${work}/clone-${run}"
     rm -rf "${clone}"
     git clone --quiet --no-hardlinks "${ROOT}" "${clone}"
-    log "run ${run} of ${runs}: .ci/run in ${clone} (HEAD $(git -C "${clone}" rev-parse --short HEAD)), HOME=${home}"
+    tested="$(git -C "${clone}" rev-parse --short HEAD)"
+    log "run ${run} of ${runs}: .ci/run in ${clone} (HEAD ${tested}), HOME=${home}"
     started=${SECONDS}
     result=0
     (cd "${clone}" && "${clean_env[@]}" bash .ci/run </dev/null) >"${work}/run-${run}.log" 2>&1 || result=$?
@@ -80,6 +81,7 @@ for run in $(seq 1 "${runs}"); do
     done < <(awk '/^tier +result +seconds$/ {table = 1; next} table && /^total / {exit} table && NF >= 3 {print $1, $2, $NF}' \
         "${work}/run-${run}.log")
     seconds_of["total,${run}"]="${seconds} $([[ ${result} -eq 0 ]] && echo PASS || echo "FAIL(${result})")"
+    seconds_of["commit,${run}"]="${tested}"
     [[ "${keep}" == true ]] || rm -rf "${clone}"
 done
 
@@ -87,12 +89,12 @@ done
     printf '%-12s' "tier"
     for run in $(seq 1 "${runs}"); do printf '  %-16s' "run ${run} (s)"; done
     printf '\n'
-    for tier in set-up "${tiers[@]}" total; do
+    for tier in commit set-up "${tiers[@]}" total; do
         printf '%-12s' "${tier}"
         for run in $(seq 1 "${runs}"); do printf '  %-16s' "${seconds_of[${tier},${run}]:--}"; done
         printf '\n'
     done
     printf '\nset-up: scripts/bootstrap.sh before the first tier (the virtualenvs, by hash); total: the whole .ci/run.\n'
-    printf 'HEAD %s, home %s, %s\n' "$(git -C "${ROOT}" rev-parse --short HEAD)" "${home}" "$(date -u +%Y-%m-%dT%H:%MZ)"
+    printf 'home %s, %s\n' "${home}" "$(date -u +%Y-%m-%dT%H:%MZ)"
 } | tee "${summary}"
 exit "${status}"
