@@ -238,9 +238,12 @@ class KeyResource(Resource):
             raise InvalidOption('rotation_interval', 'is required with auto_rotate: true (LiteLLM ignores auto_rotate '
                                                      'without an interval)')
         if params.get('rotation_interval') is not None and not params.get('auto_rotate'):
+            # Said to a task that may well declare auto_rotate: false: the fix is the interval, not the switch. The
+            # interval is no choice of clear (LiteLLM keeps it only together with auto_rotate), so leaving it out
+            # is the fix: a stored one does nothing while auto_rotate is false.
             raise InvalidOption('rotation_interval', 'applies only with auto_rotate: true (LiteLLM ignores it '
-                                                     'otherwise); to stop scheduled rotation, declare '
-                                                     'auto_rotate: false')
+                                                     'otherwise); leave rotation_interval out: with auto_rotate: '
+                                                     'false a stored interval has no effect')
         if params.get('budget_id') is not None and params.get('soft_budget') is not None:
             # LiteLLM keeps a key's soft budget in its budget row: with budget_id that row is the shared budget,
             # so setting soft_budget here would change every key that follows it.
