@@ -66,6 +66,9 @@ options:
         and, with O(exclusive_members=true), members not listed are removed with C(/team/member_delete).
       - LiteLLM creates a user for a O(members[].user_id) it does not know (only the master key or a proxy admin
         may do that).
+      - Adding an admin to an existing team, or making a member of one an admin, is a LiteLLM Enterprise feature
+        (C(/team/member_add) and C(/team/member_update) refuse the role V(admin) on a proxy without a license);
+        the admins of a team's first members, given when the team is created, need no license.
     type: list
     elements: dict
     suboptions:

@@ -33,7 +33,7 @@ BUDGET_FIELDS = FieldTable([
     Field('rpm_limit', 'int', minimum=0),
     Field('tpd_limit', 'int', minimum=0),
     Field('max_parallel_requests', 'int', minimum=0),
-    Field('model_max_budget', 'dict', check=check_budget_config_per_model, enterprise=True),
+    Field('model_max_budget', 'dict', check=check_budget_config_per_model),
 ])
 
 SERVER_MANAGED = ('budget_reset_at', 'created_at', 'created_by', 'updated_at', 'updated_by')

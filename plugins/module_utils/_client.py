@@ -322,6 +322,12 @@ class LiteLLMClient:
     def delete_budget(self, budget_id, return_request=False):
         return self._call(return_request, 'POST', '/budget/delete', body={'id': budget_id})
 
+    # -- the proxy -------------------------------------------------------------------------------------
+
+    def health_license(self, return_request=False):
+        """The proxy's license: ``has_license``, ``license_type`` ("community" or "enterprise"), its limits."""
+        return self._call(return_request, 'GET', '/health/license')
+
     # -- MCP servers -----------------------------------------------------------------------------------
 
     def list_mcp_servers(self, return_request=False):

@@ -24,6 +24,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.llmops.litellm.plugins.module_utils._approval import check_approved, plan_of
+from ansible_collections.llmops.litellm.plugins.module_utils._enterprise import LEAVE_OUT, check_license, enterprise_writes
 from ansible_collections.llmops.litellm.plugins.module_utils._errors import (
     DuplicateIdentity,
     EnterpriseFeatureRequired,
@@ -295,6 +296,11 @@ class Reconciler:
             if warning not in self.warnings:
                 self.warnings.append(warning)
 
+    def check_license(self, requests):
+        """Before a write, in check mode too: a planned write the Enterprise table marks fails here when the proxy
+        says it has no license (read only for such a write, once per task), as the real run would fail."""
+        check_license(self.resource.kind, self.client, requests)
+
     # approving
 
     def approve(self, requests):
@@ -374,10 +380,9 @@ class Reconciler:
         body = request.json if isinstance(request.json, dict) else {}
         sent = [f for f in self.resource.fields if f.name in body]
         named = [f.name for f in sent if re.search(r'(?<!\w)%s(?!\w)' % re.escape(f.name), error.message)]
-        named = named or [f.name for f in sent if f.enterprise]
+        named = named or enterprise_writes(self.resource.kind, [request])
         subject = ', '.join(named) if named else 'this request'
-        message = ('%s: %s. Leave %s out on a proxy without a LiteLLM Enterprise license.'
-                   % (subject, error.message, 'them' if len(named) > 1 else 'it'))
+        message = '%s: %s. %s' % (subject, error.message, LEAVE_OUT % ('them' if len(named) > 1 else 'it'))
         refusal = EnterpriseFeatureRequired(message, status=error.status, error_type=error.error_type,
                                             param=error.param, method=error.method, url=error.url)
         refusal.options = named
@@ -395,6 +400,7 @@ def run_task(reconciler, params, more_writes=None):
     plan = reconciler.plan(params, record)
     reconciler.check_references(plan)
     extra = more_writes(plan) if more_writes is not None else []
+    reconciler.check_license(plan.requests + extra)
     approved = reconciler.approve(plan.requests + extra)
     try:
         answers = reconciler.apply(plan)
@@ -407,6 +413,7 @@ def run_task(reconciler, params, more_writes=None):
             raise
         plan = reconciler.plan(params, record)
         extra = more_writes(plan) if more_writes is not None else []
+        reconciler.check_license(plan.requests + extra)
         approved = reconciler.approve(plan.requests + extra)
         answers = reconciler.apply(plan)
     result = {

@@ -51,7 +51,6 @@ class Field:
     ``create_only`` settings are sent when the object is created and never compared (LiteLLM keeps a key's
     expiry, not its duration). ``compare=None`` leaves the setting to the resource's own code (team members).
     ``check`` is a callable that raises ``ValueError`` with the reason a value is wrong.
-    ``enterprise`` records that a proxy without a LiteLLM Enterprise license refuses the setting.
     ``normalise`` turns a declared or stored value into its comparable form (drop what the server adds).
     ``update_only`` settings exist only for an existing object (the create endpoint does not take them).
     ``clearable`` settings can be named in a module's ``clear`` option; ``clear_with`` is what the update sends
@@ -59,7 +58,7 @@ class Field:
     """
 
     def __init__(self, name, type='str', elements=None, compare=None, read=None, create_only=False, no_log=False,
-                 minimum=None, duration=False, not_empty=False, choices=None, check=None, enterprise=False,
+                 minimum=None, duration=False, not_empty=False, choices=None, check=None,
                  options=None, default=None, managed=True, normalise=None, update_only=False, clearable=None,
                  clear_with=None, entries=None, companions=(), companions_required=False, fixed=None):
         self.name = name
@@ -76,7 +75,6 @@ class Field:
         self.not_empty = not_empty
         self.choices = choices
         self.check = check
-        self.enterprise = enterprise
         self.options = options
         self.default = default
         self.managed = managed

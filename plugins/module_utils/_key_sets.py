@@ -13,7 +13,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.llmops.litellm.plugins.module_utils._errors import InvalidOption, LiteLLMError
+from ansible_collections.llmops.litellm.plugins.module_utils._errors import (
+    EnterpriseFeatureRequired,
+    InvalidOption,
+    LiteLLMError,
+)
 from ansible_collections.llmops.litellm.plugins.module_utils._keys import KEY, key_reconciler
 
 # LiteLLM's /key/delete takes a list; this many per request keeps one failure from hiding many keys.
@@ -119,7 +123,9 @@ def run_key_set_task(client, params, check_mode):
             continue
         try:
             reconciler.check_references(plan)
-        except InvalidOption as exc:
+            # The license is read once for the whole set, and only if some key plans an Enterprise-only write.
+            reconciler.check_license(plan.requests)
+        except (InvalidOption, EnterpriseFeatureRequired) as exc:
             steps.append((None, _failure(alias, plan.action, str(exc))))
             continue
         steps.append((plan, None))

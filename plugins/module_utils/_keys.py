@@ -121,14 +121,14 @@ KEY_FIELDS = FieldTable([
     Field('agent_id', not_empty=True),
     Field('end_user_budget_id', not_empty=True, read=_metadata('end_user_budget_id')),
     Field('metadata', 'dict', compare=MERGE),
-    Field('tags', 'list', read=_metadata('tags'), not_empty=True, enterprise=True),
+    Field('tags', 'list', read=_metadata('tags'), not_empty=True),
     Field('config', 'dict'),
     Field('permissions', 'dict'),
     # Stored in a table of its own; clearing sends each list entry empty (LiteLLM ignores an empty object).
     Field('object_permission', 'dict', compare=MERGE_SETS, entries=OBJECT_PERMISSION_ENTRIES,
           normalise=only_entries(*OBJECT_PERMISSION_ENTRIES), clear_with=_empty_object_permission()),
     Field('access_group_ids', 'list', not_empty=True),
-    Field('model_max_budget', 'dict', check=check_budget_per_model, enterprise=True),
+    Field('model_max_budget', 'dict', check=check_budget_per_model),
     Field('model_rpm_limit', 'dict', read=_metadata('model_rpm_limit'), check=check_whole_numbers_per_model),
     Field('model_tpm_limit', 'dict', read=_metadata('model_tpm_limit'), check=check_whole_numbers_per_model),
     Field('mcp_rpm_limit', 'dict', read=_metadata('mcp_rpm_limit'), check=whole_numbers_per('MCP server')),
@@ -138,13 +138,13 @@ KEY_FIELDS = FieldTable([
           read=_metadata('default_estimated_output_tokens_per_model')),
     Field('enforced_params', 'list', read=_metadata('enforced_params'), not_empty=True),
     Field('router_settings', 'dict', normalise=without_nulls),
-    Field('guardrails', 'list', read=_metadata('guardrails'), not_empty=True, enterprise=True),
-    Field('disable_global_guardrails', 'bool', read=_metadata('disable_global_guardrails'), enterprise=True),
-    Field('policies', 'list', read=[_metadata('policies'), ('policies',)], not_empty=True, enterprise=True),
-    Field('prompts', 'list', read=_metadata('prompts'), not_empty=True, enterprise=True),
+    Field('guardrails', 'list', read=_metadata('guardrails'), not_empty=True),
+    Field('disable_global_guardrails', 'bool', read=_metadata('disable_global_guardrails')),
+    Field('policies', 'list', read=[_metadata('policies'), ('policies',)], not_empty=True),
+    Field('prompts', 'list', read=_metadata('prompts'), not_empty=True),
     Field('allowed_routes', 'list', elements='raw'),
-    Field('allowed_passthrough_routes', 'list', read=_metadata('allowed_passthrough_routes'), enterprise=True),
-    Field('denied_passthrough_routes', 'list', read=_metadata('denied_passthrough_routes'), enterprise=True),
+    Field('allowed_passthrough_routes', 'list', read=_metadata('allowed_passthrough_routes')),
+    Field('denied_passthrough_routes', 'list', read=_metadata('denied_passthrough_routes')),
     Field('allowed_cache_controls', 'list'),
     Field('allowed_vector_store_indexes', 'list', elements='dict', read=_metadata('allowed_vector_store_indexes')),
     Field('enable_prompt_caching', 'bool', read=_metadata('enable_prompt_caching')),
@@ -238,9 +238,12 @@ class KeyResource(Resource):
             raise InvalidOption('rotation_interval', 'is required with auto_rotate: true (LiteLLM ignores auto_rotate '
                                                      'without an interval)')
         if params.get('rotation_interval') is not None and not params.get('auto_rotate'):
+            # Said to a task that may well declare auto_rotate: false: the fix is the interval, not the switch. The
+            # interval is no choice of clear (LiteLLM keeps it only together with auto_rotate), so leaving it out
+            # is the fix: a stored one does nothing while auto_rotate is false.
             raise InvalidOption('rotation_interval', 'applies only with auto_rotate: true (LiteLLM ignores it '
-                                                     'otherwise); to stop scheduled rotation, declare '
-                                                     'auto_rotate: false')
+                                                     'otherwise); leave rotation_interval out: with auto_rotate: '
+                                                     'false a stored interval has no effect')
         if params.get('budget_id') is not None and params.get('soft_budget') is not None:
             # LiteLLM keeps a key's soft budget in its budget row: with budget_id that row is the shared budget,
             # so setting soft_budget here would change every key that follows it.

@@ -56,6 +56,12 @@ options:
     default: present
 notes:
   - Supports C(module_defaults) through the action group C(group/llmops.litellm.litellm).
+  - The writes a proxy without a LiteLLM Enterprise license refuses are checked before anything is written, in check
+    mode too - O(model_max_budget) (a non-empty one). Only when a task plans such a write does the module read the
+    proxy's license (C(GET /health/license), once per task; once for all the items of a loop run on the controller);
+    if it says C(has_license) is V(false) the task fails naming the option, as the real run would, so a preview
+    never approves what the proxy will refuse. A proxy that does not answer C(/health/license) is written to as
+    before, and its refusal reported.
 seealso:
   - module: llmops.litellm.litellm_budget_info
   - module: llmops.litellm.litellm_key

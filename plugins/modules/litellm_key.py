@@ -80,7 +80,7 @@ notes:
   - Supports C(module_defaults) through the action group C(group/llmops.litellm.litellm).
   - Requests the module makes, at most - no change, 1 (the read); create, update or delete, 2 (the read and
     one write), plus, before a create or update, one read of each team, budget and MCP server the declared
-    settings name; check mode, only the reads.
+    settings name, and of the proxy's license before an Enterprise-only write; check mode, only the reads.
   - Every request field of LiteLLM 1.108.7's C(/key/generate) and C(/key/update) is an option of this module,
     except C(key_alias), which is the key's identity rather than a setting; C(spend), which the proxy manages
     (it counts what the key spends; LiteLLM resets it with C(/key/{key}/reset_spend)); and C(send_invite_email),
@@ -89,6 +89,14 @@ notes:
     O(disable_global_guardrails), O(allowed_passthrough_routes), O(denied_passthrough_routes),
     O(model_max_budget) and O(regenerate). A proxy without a license refuses them and the module reports that,
     naming the option; within one task a refused setting is not sent again.
+  - The writes a proxy without a LiteLLM Enterprise license refuses are checked before anything is written, in check
+    mode too - O(tags), O(guardrails), O(disable_global_guardrails), O(policies), O(prompts),
+    O(allowed_passthrough_routes), O(denied_passthrough_routes), O(model_max_budget), C(get_spend_routes) in
+    O(permissions) when the key is created, and O(regenerate). Only when a task plans such a write does the module
+    read the proxy's license (C(GET /health/license), once per task; once for all the items of a loop run on the
+    controller); if it says C(has_license) is V(false) the task fails naming the option, as the real run would, so a
+    preview never approves what the proxy will refuse. A proxy that does not answer C(/health/license) is written to
+    as before, and its refusal reported.
 seealso:
   - module: llmops.litellm.litellm_key_info
   - name: LiteLLM virtual keys

@@ -423,6 +423,15 @@ notes:
   - Supports C(module_defaults) through the action group C(group/llmops.litellm.litellm).
   - A declared key that exists outside the scope is not seen by the read; creating it then fails with LiteLLM's
     "already exists" error for that key.
+  - The writes a proxy without a LiteLLM Enterprise license refuses are checked before anything is written, in check
+    mode too - O(keys[].tags), O(keys[].guardrails), O(keys[].disable_global_guardrails), O(keys[].policies),
+    O(keys[].prompts), O(keys[].allowed_passthrough_routes), O(keys[].denied_passthrough_routes),
+    O(keys[].model_max_budget) and C(get_spend_routes) in O(keys[].permissions) when the key is created; a key that
+    plans one fails alone, the others are applied. Only when a task plans such a write does the module read the
+    proxy's license (C(GET /health/license), once per task; once for all the items of a loop run on the controller);
+    if it says C(has_license) is V(false) the task fails naming the option, as the real run would, so a preview
+    never approves what the proxy will refuse. A proxy that does not answer C(/health/license) is written to as
+    before, and its refusal reported.
 seealso:
   - module: llmops.litellm.litellm_key
   - module: llmops.litellm.litellm_key_info

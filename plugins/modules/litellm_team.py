@@ -60,6 +60,13 @@ options:
 notes:
   - Supports C(module_defaults) through the action group C(group/llmops.litellm.litellm).
   - LiteLLM 1.108.7's team endpoints do not accept C(max_parallel_requests); set it on the team's keys.
+  - The writes a proxy without a LiteLLM Enterprise license refuses are checked before anything is written, in check
+    mode too - O(members) with the role V(admin) added to an existing team, or a member of one made an admin
+    (C(/team/member_add), C(/team/member_update)); the admins among the first members of a new team need no license.
+    Only when a task plans such a write does the module read the proxy's license (C(GET /health/license), once per
+    task; once for all the items of a loop run on the controller); if it says C(has_license) is V(false) the task
+    fails naming the option, as the real run would, so a preview never approves what the proxy will refuse. A proxy
+    that does not answer C(/health/license) is written to as before, and its refusal reported.
 seealso:
   - module: llmops.litellm.litellm_team_info
   - module: llmops.litellm.litellm_user

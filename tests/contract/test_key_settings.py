@@ -230,11 +230,15 @@ def test_a_chosen_secret_of_another_key_creates_nothing_and_says_so(target):
         target.delete_keys(key_aliases=[first])
 
 
-def test_spend_routes_permission_is_explained(target):
+def test_spend_routes_permission_is_refused_before_sending(target):
+    # The proxy's license says has_license false: the module fails before the create that LiteLLM would answer
+    # with a bare HTTP 500.
     alias = 'cycle-spend-%s' % uuid.uuid4().hex[:8]
-    with pytest.raises(ERRORS.ServerError) as failed:
+    with pytest.raises(ERRORS.EnterpriseFeatureRequired) as refused:
         run(target, alias, permissions={'get_spend_routes': True})
-    assert 'HTTP 500' in str(failed.value) and 'get_spend_routes, which is an Enterprise feature' in str(failed.value)
+    assert str(refused.value).startswith('permissions (get_spend_routes, when the key is created): the proxy has no '
+                                         'LiteLLM Enterprise license')
+    assert [r['url'].rsplit('/', 1)[-1].split('?')[0] for r in target.history] == ['list', 'license']
     assert not target.list_keys(key_alias=alias)['keys']
 
 

@@ -449,7 +449,10 @@ def test_team_and_members(module_runs):
         ('member_delete', {'team_id': n('team'), 'user_id': n('alice')})], exclusive['requests']
     _ok(module_runs['team exclusive members unchanged'], 'unchanged')
     refused = module_runs['team admin role refused']
-    assert refused['failed'] and 'premium' in refused['msg'].lower() and 'authentication' not in refused['msg']
+    # Refused at plan time: the proxy's license (GET /health/license) says has_license false.
+    assert refused['failed'] and refused['msg'].startswith('members (role admin for %s, in an existing team): the '
+                                                           'proxy has no LiteLLM Enterprise license' % n('bob'))
+    assert 'authentication' not in refused['msg'] and _writes(refused) == [], refused['requests']
     teams = module_runs['team info']['teams']
     assert [t['team_id'] for t in teams] == [n('team')]
     assert teams[0]['members'] == sorted([{'user_id': n('bob'), 'role': 'user'},
@@ -509,8 +512,9 @@ def test_key_of_a_missing_team_is_refused_before_any_write(module_runs, real_pro
 
 def test_enterprise_setting_is_reported_as_such(module_runs):
     result = module_runs['key with an Enterprise setting']
-    assert result['failed'] and result['error']['status'] == 403, result
-    assert result['msg'].startswith('tags: ') and 'Enterprise' in result['msg'], result['msg']
+    # Refused before the write (the proxy's license says has_license false), as the write's 403 would.
+    assert result['failed'] and _writes(result) == [], result
+    assert result['msg'].startswith('tags: the proxy has no LiteLLM Enterprise license'), result['msg']
     assert 'authentication failed' not in result['msg'] and 'api_key' not in result['msg'], result['msg']
 
 

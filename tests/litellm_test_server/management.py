@@ -1225,6 +1225,13 @@ class ManagementService(object):
         if self.plain_proxy:
             raise PlainResponse(403, {"error": ORGANIZATIONS_PREMIUM})
 
+    def license_info(self):
+        """_health_endpoints.health_license_endpoint without license data: a plain proxy has no license string
+        (community); this server, when it accepts Enterprise features, answers as a proxy with a license does."""
+        licensed = not self.plain_proxy
+        return {"has_license": licensed, "license_type": "enterprise" if licensed else "community",
+                "expiration_date": None, "allowed_features": [], "limits": {"max_users": None, "max_teams": None}}
+
     def org_model(self, row, with_members=False):
         view = dict((name, copy.deepcopy(row.get(name))) for name in ORG_MODEL_FIELDS)
         view["litellm_budget_table"] = self.budget_model(self.store.budget(row.get("budget_id")))

@@ -18,7 +18,7 @@ Postgres.  It stores everything in SQLite and authenticates only the master key.
   ``DELETE /organization/delete``; ``SEMANTICS.md`` says what each one does and answers.
 - MCP servers (``GET/POST /v1/mcp/server``, ``DELETE /v1/mcp/server/{id}``): only what keys' object permissions
   refer to.
-- ``/health/liveliness`` (no key needed).
+- ``/health/liveliness`` (no key needed); ``/health/license`` (``has_license: false`` on a plain proxy).
 
 Start it with::
 
@@ -1489,12 +1489,14 @@ ROUTES = (
     ("GET", re.compile(r"^/organization/list$"), "/organization/list", "organization_list"),
     ("DELETE", re.compile(r"^/organization/delete$"), "/organization/delete", "organization_delete"),
     ("GET", re.compile(r"^/health/liveliness$"), None, "liveliness"),
+    ("GET", re.compile(r"^/health/license$"), "/health/license", "health_license"),
     ("GET", re.compile(r"^/_test/requests$"), None, "test_requests"),
     ("POST", re.compile(r"^/_test/reset$"), None, "test_reset"),
     ("POST", re.compile(r"^/_test/seed$"), None, "test_seed"),
 )
-# Routes served without validation against the OpenAPI fragments (only what keys refer to: MCP servers).
-UNVALIDATED_TEMPLATES = frozenset(("/v1/mcp/server", "/v1/mcp/server/{server_id}"))
+# Routes served without validation against the OpenAPI fragments: what keys refer to (MCP servers), and the
+# license read, which takes no input.
+UNVALIDATED_TEMPLATES = frozenset(("/v1/mcp/server", "/v1/mcp/server/{server_id}", "/health/license"))
 WRITE_METHODS = frozenset(("POST", "PUT", "DELETE", "PATCH"))
 # An answer without a body (DELETE /v1/mcp/server/{id}: 202).
 EMPTY_BODY = object()
@@ -1896,6 +1898,9 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
         return 200, self._management.list_organizations(self.server.validator.validate_query("GET", template, query))
 
     # -- MCP servers: only what keys' object permissions refer to (a list, registering, deleting) -----------------
+
+    def _action_health_license(self, _template, _params, _query, _raw_body):
+        return 200, self._management.license_info()
 
     def _action_mcp_server_list(self, _template, _params, _query, _raw_body):
         listed = []

@@ -28,6 +28,7 @@ from ansible_collections.llmops.litellm.plugins.doc_fragments import (
     user_settings,
 )
 from ansible_collections.llmops.litellm.plugins.module_utils._budgets import BUDGET
+from ansible_collections.llmops.litellm.plugins.module_utils._enterprise import enterprise_options
 from ansible_collections.llmops.litellm.plugins.module_utils._key_sets import key_item_options
 from ansible_collections.llmops.litellm.plugins.module_utils._keys import KEY
 from ansible_collections.llmops.litellm.plugins.module_utils._teams import TEAM
@@ -74,9 +75,9 @@ def test_every_documented_setting_has_a_description(fragment, resource, own):
 @pytest.mark.parametrize('fragment, resource, own', FRAGMENTS)
 def test_enterprise_settings_say_so(fragment, resource, own):
     docs = documented(fragment)
-    for field in resource.fields:
-        if field.enterprise and field.name in docs:
-            assert 'Enterprise' in ' '.join(docs[field.name]['description']), field.name
+    for name in enterprise_options(resource.kind):
+        if name in docs:
+            assert 'Enterprise' in ' '.join(docs[name]['description']), name
 
 
 def test_litellm_keys_items_document_the_item_options():

@@ -164,3 +164,12 @@ def test_clear_removes_settings_and_a_rerun_changes_nothing(run_module, litellm_
 
     again = run_module(litellm_key, key_alias='clearing', clear=clear)
     assert again['changed'] is False, again['changed_settings']
+
+
+def test_an_interval_without_auto_rotate_names_the_fix(run_module, litellm_server):
+    result = run_module(litellm_key, key_alias='no-rotation', auto_rotate=False, rotation_interval='30d')
+
+    assert result.failed and result['option'] == 'rotation_interval'
+    # Not "declare auto_rotate: false": the task did; the interval is what to change.
+    assert 'leave rotation_interval out' in result['msg'] and 'declare auto_rotate' not in result['msg']
+    assert litellm_server.counts()['total'] == 0

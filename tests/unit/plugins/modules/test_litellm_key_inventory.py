@@ -58,12 +58,5 @@ def test_the_documentation_names_each_field_not_managed():
         assert 'C(%s)' % name in notes, name
 
 
-def test_the_documentation_names_each_enterprise_setting():
-    notes = ' '.join(yaml.safe_load(litellm_key.DOCUMENTATION)['notes'])
-    for field in KEY_FIELDS:
-        if field.enterprise:
-            assert 'O(%s)' % field.name in notes, field.name
-
-
 def test_module_options_beyond_the_fields():
     assert options() - set(f.name for f in KEY_FIELDS) - {'key_alias'} == MODULE_OPTIONS
