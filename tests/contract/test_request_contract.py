@@ -116,7 +116,7 @@ def test_catalogue_covers_every_client_method():
                            getattr(CLIENT_MODULE.LiteLLMClient, m).__code__.co_varnames)
     assert endpoint_methods == {
         'list_keys', 'key_info', 'generate_key', 'generate_service_account_key', 'update_key', 'delete_keys',
-        'regenerate_key', 'block_key', 'unblock_key', 'list_mcp_servers',
+        'regenerate_key', 'block_key', 'unblock_key', 'list_mcp_servers', 'health_license',
         'new_team', 'update_team', 'team_info', 'list_teams', 'delete_teams', 'add_team_members',
         'update_team_member', 'delete_team_member',
         'new_user', 'update_user', 'user_info', 'list_users', 'delete_users',
@@ -124,7 +124,7 @@ def test_catalogue_covers_every_client_method():
     }, 'the client has endpoint methods this catalogue does not know; add them to request_catalogue.py'
     assert _paths_of(ENTRIES) == {
         '/key/list', '/key/info', '/key/generate', '/key/service-account/generate', '/key/update', '/key/delete',
-        '/key/block', '/key/unblock', '/key/%s/regenerate' % BASELINE_TOKEN, '/v1/mcp/server',
+        '/key/block', '/key/unblock', '/key/%s/regenerate' % BASELINE_TOKEN, '/v1/mcp/server', '/health/license',
         '/team/new', '/team/update', '/team/info', '/v2/team/list', '/team/delete', '/team/member_add',
         '/team/member_update', '/team/member_delete',
         '/user/new', '/user/update', '/user/info', '/user/list', '/user/delete',
