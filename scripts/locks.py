@@ -2,7 +2,8 @@
 """Hash-locked installs: every virtual environment the test suite makes installs exactly one lock file.
 
 Each environment has two files in ``locks/``: ``NAME.in`` says what we ask for (the top-level pins, and the
-Python the environment runs, in a ``# python: X.Y`` line), ``NAME.txt`` is what we get: every package, its
+Python the environment runs, in a ``# python: X.Y`` line, and any ``# override: PACKAGE==VERSION`` lines: a pin that
+replaces what a dependency asks for, as ``uv pip compile --override`` does), ``NAME.txt`` is what we get: every package, its
 dependencies included, at one version, with the sha256 of every file the index serves for that version. pip
 installs a lock with ``--require-hashes`` (a file whose hash is not in the lock stops the install before anything
 is installed) and ``--only-binary :all:`` (no source build, which would install build tools unchecked).
@@ -37,6 +38,8 @@ LOCK_DIR = ROOT / 'locks'
 LOCK_TOOLS = 'lock-tools'
 TOOLS_VENV = ROOT / '.venv-locks'
 PYTHON_LINE = re.compile(r'^#\s*python:\s*(\d+\.\d+)\s*$', re.MULTILINE)
+# A pin that wins over a dependency's own requirement (a release whose exact pin the index does not serve).
+OVERRIDE_LINE = re.compile(r'^#\s*override:\s*(\S+)\s*$', re.MULTILINE)
 INPUT_DIGEST_LINE = re.compile(r'^# input-sha256: ([0-9a-f]{64})$', re.MULTILINE)
 # uv names the platform; the locks are for the Linux machines the suite runs on (hashes cover every file
 # of a version, so other CPUs' wheels are in them too).
@@ -191,6 +194,11 @@ def compile_lock(name, uv, upgrade=False):
         command = [str(uv), 'pip', 'compile', '--quiet', '--no-config', '--generate-hashes', '--no-header',
                    '--python-version', lock.python, '--python-platform', PLATFORM, '--output-file', str(output),
                    relative(lock.input)] + (['--upgrade'] if upgrade else [])
+        overrides = OVERRIDE_LINE.findall(lock.input.read_text())
+        if overrides:
+            override_file = pathlib.Path(scratch) / 'overrides.txt'
+            override_file.write_text('\n'.join(overrides) + '\n')
+            command += ['--override', str(override_file)]
         process = subprocess.run(command, cwd=str(ROOT), check=False)
         if process.returncode != 0:
             raise LockError('uv could not resolve %s (exit status %d, output above)' % (relative(lock.input), process.returncode))

@@ -46,6 +46,7 @@ import time
 import uuid
 
 REAL_PROXY_DIR = pathlib.Path(__file__).resolve().parent
+SUPPLEMENT_MIGRATIONS = REAL_PROXY_DIR / 'migrations'
 if str(REAL_PROXY_DIR) not in sys.path:
     sys.path.insert(0, str(REAL_PROXY_DIR))
 
@@ -442,17 +443,28 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 )'''
 
 
-def apply_migrations(cluster, migrations, log_path):
-    """LiteLLM's migrations in folder-name order, each in its own implicit transaction (some build indexes
-    CONCURRENTLY, which no transaction block allows), recorded in _prisma_migrations as `prisma migrate deploy`
-    records them (LiteLLM reads that ledger)."""
-    names = sorted(entry.name for entry in pathlib.Path(migrations).iterdir() if (entry / 'migration.sql').is_file())
-    if not names:
-        raise StackError('no migrations in %s' % migrations)
+def migration_folders(version, build):
+    """LiteLLM's migrations (litellm-proxy-extras), then ours for a release whose own migrations the index here
+    does not serve (``migrations/VERSION/``: what its schema.prisma adds to the migrations it is given)."""
+    supplement = SUPPLEMENT_MIGRATIONS / version
+    return [build.migrations] + ([supplement] if supplement.is_dir() else [])
+
+
+def apply_migrations(cluster, folders, log_path):
+    """The migrations of ``folders`` in folder-name order (each folder after the one before), each in its own
+    implicit transaction (some build indexes CONCURRENTLY, which no transaction block allows), recorded in
+    _prisma_migrations as `prisma migrate deploy` records them."""
+    scripts = [pathlib.Path(folder) / name / 'migration.sql' for folder in folders
+               for name in sorted(entry.name for entry in pathlib.Path(folder).iterdir()
+                                  if (entry / 'migration.sql').is_file())]
+    if not scripts:
+        raise StackError('no migrations in %s' % ', '.join(str(folder) for folder in folders))
     cluster.psql(_MIGRATIONS_TABLE, log_path=log_path)
     rows = []
-    for name in names:
-        script = pathlib.Path(migrations) / name / 'migration.sql'
+    names = []
+    for script in scripts:
+        name = script.parent.name
+        names.append(name)
         cluster.psql(script.read_text(), log_path=log_path, what='migration %s' % script)
         rows.append("('%s', '%s', now(), '%s', now(), 1)" % (uuid.uuid4(), _sha256(script), name.replace("'", "''")))
     cluster.psql('INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, '
@@ -593,7 +605,7 @@ class RealProxyStack:
         step = time.monotonic()
         migrations_log = self.state_dir / 'migrations.log'
         migrations_log.write_text('')
-        applied = apply_migrations(self.cluster, self.build.migrations, migrations_log)
+        applied = apply_migrations(self.cluster, migration_folders(self.version, self.build), migrations_log)
         self.timings['migrations'] = time.monotonic() - step
         log('PostgreSQL %s on port %d, %d migrations applied' % (POSTGRES_MAJOR, self.cluster.port, len(applied)))
         step = time.monotonic()
