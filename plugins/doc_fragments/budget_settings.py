@@ -37,6 +37,7 @@ options:
   tpd_limit:
     description:
       - Tokens per day (LiteLLM charges batch submissions against it instead of O(tpm_limit) and O(rpm_limit)).
+      - Needs LiteLLM 1.103.0 or later; on an older proxy the module fails before writing anything, in check mode too.
     type: int
   max_parallel_requests:
     description:

@@ -45,6 +45,7 @@ options:
   soft_budget:
     description:
       - Spend, in USD, at which LiteLLM alerts without blocking. Stored in the key's budget.
+      - Needs LiteLLM 1.102.0 or later; on an older proxy the module fails before writing anything, in check mode too.
     type: float
   budget_duration:
     description:
@@ -87,6 +88,7 @@ options:
   tpd_limit:
     description:
       - Tokens per day the key may use.
+      - Needs LiteLLM 1.103.0 or later; on an older proxy the module fails before writing anything, in check mode too.
     type: int
   max_parallel_requests:
     description:
@@ -122,6 +124,8 @@ options:
       - Project of the key. The proxy refuses a project that does not exist.
       - Set when the key is created. LiteLLM refuses to move an existing key into another project, so the module
         refuses a change of it before sending anything; O(clear=[project_id]) takes the key out of its project.
+      - Clearing it needs LiteLLM 1.102.0 or later (earlier releases ignore it on an update); on an older proxy the
+        module fails before writing anything, in check mode too.
     type: str
   agent_id:
     description:
@@ -131,6 +135,7 @@ options:
     description:
       - ID of a budget (see M(llmops.litellm.litellm_budget)) for the end users who call with this key.
         LiteLLM keeps it in the key's metadata.
+      - Needs LiteLLM 1.103.0 or later; on an older proxy the module fails before writing anything, in check mode too.
     type: str
   metadata:
     description:
@@ -161,6 +166,8 @@ options:
         C(blocked_tools), C(vector_stores), C(agents), C(agent_access_groups), C(models), C(search_tools),
         C(mcp_tool_search_enabled) and C(skills).'
       - Only the entries you declare are managed; lists compare in any order.
+      - The C(skills) entry needs LiteLLM 1.102.0 or later; on an older proxy the module fails before writing
+        anything, in check mode too.
       - LiteLLM drops an C(mcp_servers) entry that names no registered MCP server without a word, so the module
         checks each against the proxy's MCP servers (by server id) before it writes, and fails naming the ones it
         does not know.
@@ -247,6 +254,7 @@ options:
     description:
       - Pass-through routes the key may not call. Order does not matter.
       - A LiteLLM Enterprise feature; a proxy without an Enterprise license refuses it, and the module says so.
+      - Needs LiteLLM 1.106.0 or later; on an older proxy the module fails before writing anything, in check mode too.
     type: list
     elements: str
   allowed_cache_controls:

@@ -31,7 +31,7 @@ BUDGET_FIELDS = FieldTable([
     Field('budget_duration', duration=BUDGET_PERIOD),
     Field('tpm_limit', 'int', minimum=0),
     Field('rpm_limit', 'int', minimum=0),
-    Field('tpd_limit', 'int', minimum=0),
+    Field('tpd_limit', 'int', minimum=0, since='1.103.0'),
     Field('max_parallel_requests', 'int', minimum=0),
     Field('model_max_budget', 'dict', check=check_budget_config_per_model),
 ])

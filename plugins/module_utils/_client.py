@@ -328,6 +328,10 @@ class LiteLLMClient:
         """The proxy's license: ``has_license``, ``license_type`` ("community" or "enterprise"), its limits."""
         return self._call(return_request, 'GET', '/health/license')
 
+    def health_readiness_details(self, return_request=False):
+        """The proxy's readiness with its metadata: ``litellm_version`` is the LiteLLM release it runs."""
+        return self._call(return_request, 'GET', '/health/readiness/details')
+
     # -- MCP servers -----------------------------------------------------------------------------------
 
     def list_mcp_servers(self, return_request=False):

@@ -25,6 +25,7 @@ import re
 
 from ansible_collections.llmops.litellm.plugins.module_utils._approval import check_approved, plan_of
 from ansible_collections.llmops.litellm.plugins.module_utils._enterprise import LEAVE_OUT, check_license, enterprise_writes
+from ansible_collections.llmops.litellm.plugins.module_utils._releases import check_release
 from ansible_collections.llmops.litellm.plugins.module_utils._errors import (
     DuplicateIdentity,
     EnterpriseFeatureRequired,
@@ -296,9 +297,11 @@ class Reconciler:
             if warning not in self.warnings:
                 self.warnings.append(warning)
 
-    def check_license(self, requests):
-        """Before a write, in check mode too: a planned write the Enterprise table marks fails here when the proxy
-        says it has no license (read only for such a write, once per task), as the real run would fail."""
+    def check_proxy(self, plan, requests):
+        """Before a write, in check mode too: a planned write of a declared option newer than the proxy's LiteLLM
+        release, or of one the Enterprise table marks on a proxy that says it has no license, fails here, as the
+        real run would (each read only for such a write, once per task)."""
+        check_release(self.client, plan, requests)
         check_license(self.resource.kind, self.client, requests)
 
     # approving
@@ -400,7 +403,7 @@ def run_task(reconciler, params, more_writes=None):
     plan = reconciler.plan(params, record)
     reconciler.check_references(plan)
     extra = more_writes(plan) if more_writes is not None else []
-    reconciler.check_license(plan.requests + extra)
+    reconciler.check_proxy(plan, plan.requests + extra)
     approved = reconciler.approve(plan.requests + extra)
     try:
         answers = reconciler.apply(plan)
@@ -413,7 +416,7 @@ def run_task(reconciler, params, more_writes=None):
             raise
         plan = reconciler.plan(params, record)
         extra = more_writes(plan) if more_writes is not None else []
-        reconciler.check_license(plan.requests + extra)
+        reconciler.check_proxy(plan, plan.requests + extra)
         approved = reconciler.approve(plan.requests + extra)
         answers = reconciler.apply(plan)
     result = {

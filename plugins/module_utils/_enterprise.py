@@ -10,9 +10,8 @@ approves what the proxy will refuse), the refusal of a real run names its option
 module's documentation to it. The rules are what LiteLLM 1.108.7 showed on a plain proxy
 (tests/real_proxy/FINDINGS.md) and what its source checks (team_endpoints.py ``_check_team_member_admin_add``).
 
-The license is read (``GET /health/license``) only when a task plans such a write, once per task: the answer is
-kept on the client, and while ``license_scope`` is active (an in-process loop: plugin_utils/_in_process.py) in
-this process, keyed by the proxy URL and a digest of the API key, so a loop reads it once for all its items.
+The license is read (``GET /health/license``) only when a task plans such a write, once per task and once per
+in-process loop (_proxy_facts.py).
 
 Private to the collection (leading underscore): its API may change between releases.
 """
@@ -21,11 +20,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import contextlib
-import hashlib
 import re
 
-from ansible_collections.llmops.litellm.plugins.module_utils._errors import EnterpriseFeatureRequired, LiteLLMError
+from ansible_collections.llmops.litellm.plugins.module_utils._errors import EnterpriseFeatureRequired
+from ansible_collections.llmops.litellm.plugins.module_utils._proxy_facts import proxy_has_license
 
 # How a refusal ends, at preview and at apply time alike.
 LEAVE_OUT = 'Leave %s out on a proxy without a LiteLLM Enterprise license.'
@@ -139,57 +137,6 @@ def unlicensed_refusal(named, request):
         'refuses %s, so nothing was written. %s'
         % (', '.join(named), 'them' if len(named) > 1 else 'it', LEAVE_OUT % ('them' if len(named) > 1 else 'it')),
         method=request.method, url=request.url)
-
-
-# -- the proxy's license ------------------------------------------------------------------------------------
-
-# ``active``: the scope a task runs in now (None outside one); ``licenses`` were read in the scope ``owner``.
-_scope = {'active': None, 'owner': None, 'licenses': {}}
-
-
-@contextlib.contextmanager
-def license_scope(name):
-    """Within it, the license read is kept in this process for every client of the same proxy and key.
-
-    ``name`` is what the scope spans (an in-process task and its loop items): entering another one forgets the
-    licenses read before, so a later task reads the license again.
-    """
-    if _scope['owner'] != name:
-        _scope.update(owner=name, licenses={})
-    _scope['active'] = name
-    try:
-        yield
-    finally:
-        _scope['active'] = None
-
-
-def _cache_key(client):
-    # A digest of the API key, never the key itself: the cache must not hold a secret.
-    digest = hashlib.sha256((client.api_key or '').encode('utf-8')).hexdigest()
-    return (client.api_url, digest)
-
-
-def proxy_has_license(client):
-    """True or False as ``GET /health/license`` answers, or None where it is missing, fails or says otherwise."""
-    cached = getattr(client, 'license_read', None)
-    if cached is not None:
-        return cached[0]
-    if _scope['active'] is not None and _cache_key(client) in _scope['licenses']:
-        has_license = _scope['licenses'][_cache_key(client)]
-    else:
-        try:
-            answer = client.health_license()
-        except LiteLLMError:
-            # A proxy too old to have the endpoint (404/405) or one that fails on it: today's behaviour, the
-            # write is attempted and a refusal reported as the proxy gives it.
-            answer = None
-        has_license = answer.get('has_license') if isinstance(answer, dict) else None
-        if not isinstance(has_license, bool):
-            has_license = None
-        if _scope['active'] is not None:
-            _scope['licenses'][_cache_key(client)] = has_license
-    client.license_read = (has_license,)
-    return has_license
 
 
 def check_license(kind, client, requests):

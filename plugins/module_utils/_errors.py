@@ -68,6 +68,10 @@ class EnterpriseFeatureRequired(LiteLLMError):
     """The proxy refused a LiteLLM Enterprise feature (403, or 500 naming the license): not an auth problem."""
 
 
+class ReleaseTooOld(LiteLLMError):
+    """The proxy's LiteLLM release does not have an option the task declares: refused before anything is sent."""
+
+
 class NotFoundError(LiteLLMError):
     """404."""
 

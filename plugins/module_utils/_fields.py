@@ -55,12 +55,15 @@ class Field:
     ``update_only`` settings exist only for an existing object (the create endpoint does not take them).
     ``clearable`` settings can be named in a module's ``clear`` option; ``clear_with`` is what the update sends
     to clear one, measured on the real proxy (a setting kept in ``metadata`` is cleared by dropping its entry).
+    ``since`` is the LiteLLM release that added the setting when it is newer than the oldest tested one
+    (_releases.py); ``entries_since`` the same for entries of a mapping.
     """
 
     def __init__(self, name, type='str', elements=None, compare=None, read=None, create_only=False, no_log=False,
                  minimum=None, duration=False, not_empty=False, choices=None, check=None,
                  options=None, default=None, managed=True, normalise=None, update_only=False, clearable=None,
-                 clear_with=None, entries=None, companions=(), companions_required=False, fixed=None):
+                 clear_with=None, entries=None, companions=(), companions_required=False, fixed=None, since=None,
+                 entries_since=None):
         self.name = name
         self.type = type
         self.elements = elements or ('str' if type == 'list' else None)
@@ -88,6 +91,11 @@ class Field:
         self.companions_required = companions_required
         # Why LiteLLM refuses to change this setting of an existing object (it can still be cleared), if it does.
         self.fixed = fixed
+        # The LiteLLM release that added it (_releases.py), per write: a string for every write, or
+        # {'create': ..., 'update': ...} where the two endpoints took it in different releases.
+        self.since = since if isinstance(since, dict) else {'create': since, 'update': since}
+        # The same for entries of a mapping (a key's object permissions): {entry: release}.
+        self.entries_since = dict(entries_since or {})
         if clearable is None:
             # Flags are cleared by declaring false; identity and create-only settings cannot be cleared.
             clearable = self.compare is not None and type != 'bool'

@@ -17,6 +17,7 @@ from ansible_collections.llmops.litellm.plugins.module_utils._errors import (
     EnterpriseFeatureRequired,
     InvalidOption,
     LiteLLMError,
+    ReleaseTooOld,
 )
 from ansible_collections.llmops.litellm.plugins.module_utils._keys import KEY, key_reconciler
 
@@ -123,9 +124,10 @@ def run_key_set_task(client, params, check_mode):
             continue
         try:
             reconciler.check_references(plan)
-            # The license is read once for the whole set, and only if some key plans an Enterprise-only write.
-            reconciler.check_license(plan.requests)
-        except (InvalidOption, EnterpriseFeatureRequired) as exc:
+            # The license and the release are read once for the whole set, and only if some key plans a write
+            # that depends on them.
+            reconciler.check_proxy(plan, plan.requests)
+        except (InvalidOption, EnterpriseFeatureRequired, ReleaseTooOld) as exc:
             steps.append((None, _failure(alias, plan.action, str(exc))))
             continue
         steps.append((plan, None))

@@ -97,6 +97,13 @@ notes:
     controller); if it says C(has_license) is V(false) the task fails naming the option, as the real run would, so a
     preview never approves what the proxy will refuse. A proxy that does not answer C(/health/license) is written to
     as before, and its refusal reported.
+  - Options LiteLLM added after 1.100.0, the oldest release this collection is tested with - O(soft_budget)
+    (1.102.0), O(tpd_limit) (1.103.0), O(end_user_budget_id) (1.103.0), the C(skills) entry of O(object_permission)
+    (1.102.0), O(denied_passthrough_routes) (1.106.0) and clearing O(project_id) (1.102.0) - are checked against the
+    proxy's release before anything is written, in check mode too. Only when a task sends such an option does the
+    module read the release (C(GET /health/readiness/details), once per task; once for all the items of a loop run
+    on the controller); on an older proxy, which would drop the option without an error, the task fails naming the
+    option and the release that added it. A proxy that does not say its release is written to as before.
 seealso:
   - module: llmops.litellm.litellm_key_info
   - name: LiteLLM virtual keys

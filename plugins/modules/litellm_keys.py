@@ -96,6 +96,7 @@ options:
       soft_budget:
         description:
           - Spend, in USD, at which LiteLLM alerts without blocking. Stored in the key's budget.
+          - Needs LiteLLM 1.102.0 or later; on an older proxy the module fails before writing anything, in check mode too.
         type: float
       budget_duration:
         description:
@@ -138,6 +139,7 @@ options:
       tpd_limit:
         description:
           - Tokens per day the key may use.
+          - Needs LiteLLM 1.103.0 or later; on an older proxy the module fails before writing anything, in check mode too.
         type: int
       max_parallel_requests:
         description:
@@ -173,6 +175,8 @@ options:
           - Project of the key. The proxy refuses a project that does not exist.
           - Set when the key is created. LiteLLM refuses to move an existing key into another project, so the module
             refuses a change of it before sending anything; O(keys[].clear=[project_id]) takes the key out of its project.
+          - Clearing it needs LiteLLM 1.102.0 or later (earlier releases ignore it on an update); on an older proxy the
+            module fails before writing anything, in check mode too.
         type: str
       agent_id:
         description:
@@ -182,6 +186,7 @@ options:
         description:
           - ID of a budget (see M(llmops.litellm.litellm_budget)) for the end users who call with this key.
             LiteLLM keeps it in the key's metadata.
+          - Needs LiteLLM 1.103.0 or later; on an older proxy the module fails before writing anything, in check mode too.
         type: str
       metadata:
         description:
@@ -212,6 +217,8 @@ options:
             C(blocked_tools), C(vector_stores), C(agents), C(agent_access_groups), C(models), C(search_tools),
             C(mcp_tool_search_enabled) and C(skills).'
           - Only the entries you declare are managed; lists compare in any order.
+          - The C(skills) entry needs LiteLLM 1.102.0 or later; on an older proxy the module fails before writing
+            anything, in check mode too.
           - LiteLLM drops an C(mcp_servers) entry that names no registered MCP server without a word, so the module
             checks each against the proxy's MCP servers (by server id) before it writes, and fails naming the ones it
             does not know.
@@ -298,6 +305,7 @@ options:
         description:
           - Pass-through routes the key may not call. Order does not matter.
           - A LiteLLM Enterprise feature; a proxy without an Enterprise license refuses it, and the module says so.
+          - Needs LiteLLM 1.106.0 or later; on an older proxy the module fails before writing anything, in check mode too.
         type: list
         elements: str
       allowed_cache_controls:
@@ -432,6 +440,14 @@ notes:
     if it says C(has_license) is V(false) the task fails naming the option, as the real run would, so a preview
     never approves what the proxy will refuse. A proxy that does not answer C(/health/license) is written to as
     before, and its refusal reported.
+  - Options LiteLLM added after 1.100.0, the oldest release this collection is tested with - O(keys[].soft_budget)
+    (1.102.0), O(keys[].tpd_limit) (1.103.0), O(keys[].end_user_budget_id) (1.103.0), the C(skills) entry of
+    O(keys[].object_permission) (1.102.0), O(keys[].denied_passthrough_routes) (1.106.0) and clearing
+    O(keys[].project_id) (1.102.0) - are checked against the proxy's release before anything is written, in check
+    mode too. Only when a task sends such an option does the module read the release (C(GET
+    /health/readiness/details), once per task; once for all the items of a loop run on the controller); on an older
+    proxy, which would drop the option without an error, the task fails naming the option and the release that added
+    it. A proxy that does not say its release is written to as before.
 seealso:
   - module: llmops.litellm.litellm_key
   - module: llmops.litellm.litellm_key_info

@@ -35,7 +35,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.llmops.litellm.plugins.module_utils._client import HAS_REQUESTS
-from ansible_collections.llmops.litellm.plugins.module_utils._enterprise import license_scope
+from ansible_collections.llmops.litellm.plugins.module_utils._proxy_facts import proxy_facts_scope
 from ansible_collections.llmops.litellm.plugins.plugin_utils._plan_report import PLANS_VARIABLE, approved_plan_for
 
 # The variable that turns in-process execution off (true by default): modules then run as modules everywhere.
@@ -123,8 +123,8 @@ class InProcessAction(ActionBase):
                 message = 'Unsupported parameters for (%s) module: %s' % (self._module_name(), message)
             return self._finished({'failed': True, 'msg': message}, params, no_log_values, task_vars)
         # The play context holds check and diff mode as they apply to this task (task keywords included).
-        # The items of a loop share the task's id: they read the proxy's license once for all of them.
-        with license_scope(self._task._uuid):
+        # The items of a loop share the task's id: they read the proxy's license and release once for all of them.
+        with proxy_facts_scope(self._task._uuid):
             result = definition.execute(params, check_mode=bool(self._play_context.check_mode),
                                         diff=bool(self._play_context.diff))
         return self._finished(result, params, no_log_values, task_vars)

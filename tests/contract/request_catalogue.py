@@ -352,6 +352,7 @@ class Catalogue:
         add('regenerate_key()', client.regenerate_key(BASELINE_TOKEN, return_request=True))
         add('list_mcp_servers', client.list_mcp_servers(return_request=True))
         add('health_license', client.health_license(return_request=True))
+        add('health_readiness_details', client.health_readiness_details(return_request=True))
         add('generate_service_account_key', client.generate_service_account_key(
             {'key_alias': self.new_alias('service'), 'team_id': BASELINE_TEAM_ID}, return_request=True))
         fields = self.keys_module.KEY.fields

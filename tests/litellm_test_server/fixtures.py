@@ -34,8 +34,8 @@ def litellm_server_session():
 def litellm_server(litellm_server_session):  # pylint: disable=redefined-outer-name
     """The session's server, emptied (keys, teams, users, budgets, organizations, counters) before the test, licensed,
     with models configured, adding the master key's user to new teams and checking references as a real proxy's
-    database does (set ``plain_proxy`` / ``llm_router`` / ``auto_add_team_creator`` / ``strict_references`` in a
-    test to change that)."""
+    database does (set ``plain_proxy`` / ``llm_router`` / ``auto_add_team_creator`` / ``strict_references`` /
+    ``litellm_version`` in a test to change that)."""
     litellm_server_session.reset(data=True)
     _defaults(litellm_server_session)
     yield litellm_server_session
@@ -47,6 +47,7 @@ def _defaults(server):
     server.strict_references = True
     server.llm_router = True
     server.auto_add_team_creator = True
+    server.litellm_version = None
 
 
 @pytest.fixture

@@ -18,13 +18,14 @@ Postgres.  It stores everything in SQLite and authenticates only the master key.
   ``DELETE /organization/delete``; ``SEMANTICS.md`` says what each one does and answers.
 - MCP servers (``GET/POST /v1/mcp/server``, ``DELETE /v1/mcp/server/{id}``): only what keys' object permissions
   refer to.
-- ``/health/liveliness`` (no key needed); ``/health/license`` (``has_license: false`` on a plain proxy).
+- ``/health/liveliness`` (no key needed); ``/health/license`` (``has_license: false`` on a plain proxy);
+  ``/health/readiness/details`` (``litellm_version``: ``LITELLM_RELEASE``, or ``--litellm-version``).
 
 Start it with::
 
     python tests/litellm_test_server/server.py --port 4000 --master-key sk-... [--db FILE]
         [--plain-proxy] [--no-models] [--disable-auto-add-proxy-admin-to-teams] [--lenient-references]
-        [--certfile F --keyfile F [--client-ca F]] [--ready-file F]
+        [--certfile F --keyfile F [--client-ca F]] [--ready-file F] [--litellm-version X.Y.Z]
 
 ``--port 0`` picks a free port; ``--ready-file`` receives the base URL once the server listens.
 The master key falls back to the environment variable ``LITELLM_MASTER_KEY``.
@@ -121,6 +122,9 @@ else:  # run as a script: python tests/litellm_test_server/server.py
     )
     from management import ManagementService  # type: ignore[no-redef]
 
+# The LiteLLM release this server answers as (the primary release of the real-proxy tier, meta/litellm.yml; a
+# unit test holds the two equal): what GET /health/readiness/details names.
+LITELLM_RELEASE = "1.109.3"
 OPENAPI_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi-keys-1.100.0.json")
 # What the 1.108.7 proxy's own /openapi.json declares beyond the 1.100.0 document (tpd_limit, soft_budget on update...).
 OPENAPI_ADDITIONS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi-keys-1.108.7-additions.json")
@@ -820,9 +824,12 @@ def _abbreviate(secret):
 class KeyService(object):
     """The key endpoints' behaviour on top of a KeyStore."""
 
-    def __init__(self, store, plain_proxy=False, strict_references=True, llm_router=True):
+    def __init__(self, store, plain_proxy=False, strict_references=True, llm_router=True, litellm_version=None):
         self.store = store
         self.plain_proxy = plain_proxy
+        # The release /health/readiness/details names: the one this server answers as, unless told otherwise
+        # (a test of what the modules do with an older proxy).
+        self.litellm_version = litellm_version or LITELLM_RELEASE
         # True: a proxy with models configured (an LLM router), as every deployment has; False: one without any
         # (the real test stack), which refuses to move a key to another team.
         self.llm_router = llm_router
@@ -1490,13 +1497,15 @@ ROUTES = (
     ("DELETE", re.compile(r"^/organization/delete$"), "/organization/delete", "organization_delete"),
     ("GET", re.compile(r"^/health/liveliness$"), None, "liveliness"),
     ("GET", re.compile(r"^/health/license$"), "/health/license", "health_license"),
+    ("GET", re.compile(r"^/health/readiness/details$"), "/health/readiness/details", "health_readiness_details"),
     ("GET", re.compile(r"^/_test/requests$"), None, "test_requests"),
     ("POST", re.compile(r"^/_test/reset$"), None, "test_reset"),
     ("POST", re.compile(r"^/_test/seed$"), None, "test_seed"),
 )
 # Routes served without validation against the OpenAPI fragments: what keys refer to (MCP servers), and the
 # license read, which takes no input.
-UNVALIDATED_TEMPLATES = frozenset(("/v1/mcp/server", "/v1/mcp/server/{server_id}", "/health/license"))
+UNVALIDATED_TEMPLATES = frozenset(("/v1/mcp/server", "/v1/mcp/server/{server_id}", "/health/license",
+                                   "/health/readiness/details"))
 WRITE_METHODS = frozenset(("POST", "PUT", "DELETE", "PATCH"))
 # An answer without a body (DELETE /v1/mcp/server/{id}: 202).
 EMPTY_BODY = object()
@@ -1902,6 +1911,13 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
     def _action_health_license(self, _template, _params, _query, _raw_body):
         return 200, self._management.license_info()
 
+    def _action_health_readiness_details(self, _template, _params, _query, _raw_body):
+        # _health_endpoints._get_health_readiness_details with a connected database and no cache.
+        return 200, {"status": "healthy", "db": "connected", "cache": None,
+                     "litellm_version": self.server.service.litellm_version, "success_callbacks": [],
+                     "use_aiohttp_transport": True, "log_level": "WARNING", "is_detailed_debug": False,
+                     "show_no_redis_warning": False, "show_env_credential_login_warning": False}
+
     def _action_mcp_server_list(self, _template, _params, _query, _raw_body):
         listed = []
         for row in self.server.service.store.entities("mcp_server"):
@@ -2111,6 +2127,15 @@ class ServerHandle(object):
         self.httpd.service.plain_proxy = bool(value)
 
     @property
+    def litellm_version(self):
+        """The LiteLLM release GET /health/readiness/details names (default LITELLM_RELEASE)."""
+        return self.httpd.service.litellm_version
+
+    @litellm_version.setter
+    def litellm_version(self, value):
+        self.httpd.service.litellm_version = value or LITELLM_RELEASE
+
+    @property
     def llm_router(self):
         """True (default): a proxy with models configured; False: one without any model, which refuses to move a key
         to another team (400 "LLM router not found") and to put a team into an organization (500)."""
@@ -2163,7 +2188,8 @@ class ServerHandle(object):
 
 
 def create_server(master_key, db_path=None, port=0, host="127.0.0.1", certfile=None, keyfile=None, client_ca=None,
-                  plain_proxy=False, strict_references=True, llm_router=True, auto_add_team_creator=True):
+                  plain_proxy=False, strict_references=True, llm_router=True, auto_add_team_creator=True,
+                  litellm_version=None):
     """Build (but do not start) a server; returns a ServerHandle."""
     if not master_key:
         raise ValueError("a master key is required (--master-key or LITELLM_MASTER_KEY)")
@@ -2178,7 +2204,7 @@ def create_server(master_key, db_path=None, port=0, host="127.0.0.1", certfile=N
     store = KeyStore(db_path)
     context = _ssl_context(certfile, keyfile, client_ca) if certfile else None
     try:
-        service = KeyService(store, plain_proxy, strict_references, llm_router)
+        service = KeyService(store, plain_proxy, strict_references, llm_router, litellm_version)
         management = ManagementService(store, service, auto_add_team_creator)
         httpd = KeyServerHTTP((host, port), master_key, service, load_validator(), context, management)
     except Exception:
@@ -2188,11 +2214,13 @@ def create_server(master_key, db_path=None, port=0, host="127.0.0.1", certfile=N
 
 
 def start_server(master_key, db_path=None, port=0, certfile=None, keyfile=None, client_ca=None, plain_proxy=False,
-                 host="127.0.0.1", strict_references=True, llm_router=True, auto_add_team_creator=True):
+                 host="127.0.0.1", strict_references=True, llm_router=True, auto_add_team_creator=True,
+                 litellm_version=None):
     """Start a server in a background thread of this process and return its ServerHandle."""
     return create_server(master_key, db_path=db_path, port=port, host=host, certfile=certfile, keyfile=keyfile,
                          client_ca=client_ca, plain_proxy=plain_proxy, strict_references=strict_references,
-                         llm_router=llm_router, auto_add_team_creator=auto_add_team_creator).start()
+                         llm_router=llm_router, auto_add_team_creator=auto_add_team_creator,
+                         litellm_version=litellm_version).start()
 
 
 def parse_args(argv=None):
@@ -2215,6 +2243,9 @@ def parse_args(argv=None):
     parser.add_argument("--keyfile", help="private key of --certfile (PEM)")
     parser.add_argument("--client-ca", help="require client certificates signed by this CA (mutual TLS)")
     parser.add_argument("--ready-file", help="write the base URL to this file once listening")
+    parser.add_argument("--litellm-version", default=LITELLM_RELEASE,
+                        help="the LiteLLM release GET /health/readiness/details names (default %s, the release "
+                             "this server answers as)" % LITELLM_RELEASE)
     args = parser.parse_args(argv)
     if not args.master_key:
         parser.error("--master-key (or LITELLM_MASTER_KEY) is required")
@@ -2230,7 +2261,8 @@ def main(argv=None):
     server = create_server(args.master_key, db_path=args.db, port=args.port, host=args.host, certfile=args.certfile,
                            keyfile=args.keyfile, client_ca=args.client_ca, plain_proxy=args.plain_proxy,
                            strict_references=not args.lenient_references, llm_router=not args.no_models,
-                           auto_add_team_creator=not args.disable_auto_add_proxy_admin_to_teams)
+                           auto_add_team_creator=not args.disable_auto_add_proxy_admin_to_teams,
+                           litellm_version=args.litellm_version)
     stop_requested = threading.Event()
 
     def _request_stop(_signum, _frame):

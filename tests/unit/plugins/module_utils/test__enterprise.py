@@ -11,14 +11,11 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.llmops.litellm.plugins.module_utils import _enterprise
 from ansible_collections.llmops.litellm.plugins.module_utils._client import LiteLLMClient
 from ansible_collections.llmops.litellm.plugins.module_utils._enterprise import (
     check_license,
     enterprise_options,
     enterprise_writes,
-    license_scope,
-    proxy_has_license,
 )
 from ansible_collections.llmops.litellm.plugins.module_utils._errors import EnterpriseFeatureRequired, NotFoundError
 
@@ -92,21 +89,3 @@ def test_anything_but_has_license_false_lets_the_write_through(answer):
     client = LicenseClient(answer)
     check_license('key', client, [client.generate_key({'tags': ['a']}, return_request=True)])
     assert client.reads == 1
-
-
-def test_a_scope_shares_the_read_between_clients_of_one_proxy_and_key():
-    first, second, elsewhere = LicenseClient(UNLICENSED), LicenseClient(UNLICENSED), LicenseClient(
-        UNLICENSED, url='http://other.test')
-    with license_scope('task'):
-        assert proxy_has_license(first) is False
-    with license_scope('task'):
-        assert proxy_has_license(second) is False
-        assert proxy_has_license(elsewhere) is False
-    assert (first.reads, second.reads, elsewhere.reads) == (1, 0, 1)
-    # The process keeps a digest of the key, never the key.
-    assert SECRET not in repr(_enterprise._scope)
-    # Outside a scope nothing is shared.
-    assert proxy_has_license(LicenseClient(UNLICENSED)) is False
-    fresh = LicenseClient(UNLICENSED)
-    proxy_has_license(fresh)
-    assert fresh.reads == 1
