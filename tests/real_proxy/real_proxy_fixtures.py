@@ -54,8 +54,8 @@ def real_proxy_database(request, tmp_path_factory, real_proxy_build):
     # Registered before anything runs: the cluster is stopped whatever happens after this line.
     request.addfinalizer(cluster.stop)
     cluster.init().start()
-    stack.apply_migrations(cluster, stack.migration_folders(stack.proxy_venv.litellm_version(), real_proxy_build),
-                          cluster.requested / 'migrations.log')
+    folders = stack.migration_folders(stack.proxy_venv.litellm_version(), real_proxy_build)
+    stack.apply_migrations(cluster, folders, cluster.requested / 'migrations.log')
     return cluster
 
 

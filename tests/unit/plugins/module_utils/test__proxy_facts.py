@@ -76,7 +76,7 @@ def test_another_scope_reads_again():
 
 def test_the_release_is_read_once_per_client_and_apart_from_the_license():
     client = FactsClient(UNLICENSED, {'status': 'healthy', 'litellm_version': '1.100.0'})
-    assert [proxy_release(client) for _ in range(3)] == ['1.100.0'] * 3
+    assert [proxy_release(client) for _read in range(3)] == ['1.100.0'] * 3
     assert proxy_has_license(client) is False
     assert client.reads == {'license': 1, 'release': 1}
 
