@@ -21,6 +21,7 @@ import sys
 import zipfile
 
 import pytest
+import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / 'scripts'))
@@ -49,6 +50,18 @@ def test_the_locks_cover_every_environment_the_scripts_install():
     pinned = (ROOT / 'tests' / 'contract' / 'litellm-version.txt').read_text()
     version = next(line.strip() for line in pinned.splitlines() if line.strip() and not line.startswith('#'))
     assert 'litellm-proxy-' + version in names
+    # Every release of the matrix is built from a lock of its own.
+    tested = yaml.safe_load((ROOT / 'meta' / 'litellm.yml').read_text())['tested']
+    assert set('litellm-proxy-' + release for release in tested) <= names, tested
+
+
+@pytest.mark.parametrize('name', [n for n in locks.all_names() if locks.OVERRIDE_LINE.search(locks.Lock(n).input.read_text())])
+def test_an_override_of_a_lock_input_is_the_version_locked(name):
+    lock = locks.Lock(name)
+    versions = lock.versions()
+    for pin in locks.OVERRIDE_LINE.findall(lock.input.read_text()):
+        package, version = pin.split('==')
+        assert versions[package] == version, (name, pin)
 
 
 def test_the_test_environments_run_the_same_ansible_core_and_requests():
