@@ -58,6 +58,17 @@ LOG_DIR="${BUILD_DIR}/logs"
 COLLECTIONS_ROOT="${BUILD_DIR}/collections"
 COLLECTION_DIR="${COLLECTIONS_ROOT}/ansible_collections/llmops/litellm"
 
+# The LiteLLM releases the real-proxy tier tests (meta/litellm.yml): litellm_releases primary | tested.
+# The file is written in block style (`primary: X`, `tested:` then `  - X` lines); tests/unit/scripts holds that.
+litellm_releases() {
+    local key="$1" file="${ROOT}/meta/litellm.yml"
+    case "${key}" in
+        primary | oldest) sed -n "s/^${key}:[[:space:]]*\([0-9][0-9A-Za-z.]*\)[[:space:]]*\$/\1/p" "${file}" ;;
+        tested) sed -n '/^tested:/,/^[^[:space:]-]/s/^[[:space:]]*-[[:space:]]*\([0-9][0-9A-Za-z.]*\)[[:space:]]*$/\1/p' "${file}" ;;
+        *) die "litellm_releases: primary, oldest or tested, not '${key}'" ;;
+    esac
+}
+
 # only_release RELEASE: restrict RELEASES to RELEASE (the scripts' `--only RELEASE` option).
 only_release() {
     [[ -n "${1:-}" && -n "${VENV_OF_RELEASE[$1]:-}" ]] || die "--only takes one of: ${RELEASES[*]}"

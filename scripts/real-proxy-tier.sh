@@ -13,8 +13,12 @@
 #      front (tests/reliability/fault_proxy.py --count-as litellm) that answers the request counters the targets
 #      read, so they run unchanged; the targets skip what a real proxy cannot hold (two keys with one alias)
 #   The examples run twice each (the integration target `examples`).
+#   5. every other LiteLLM release meta/litellm.yml tests, each on a stack of its own (built and cached like the
+#      first; scripts/test.sh builds them beside the first tiers): the contract tier's request, error,
+#      differential, key-settings and release-option parts, the local server answering as that release
 # Every part runs even when an earlier one failed; the exit status says whether all passed. What needs the local
-# server only (injected faults, TLS variants) stays in the reliability tier.
+# server only (injected faults, TLS variants) stays in the reliability tier. A proxy of your own is one release:
+# the other releases are not run then.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -25,10 +29,12 @@ if [[ "${1:-}" != "--inside" ]]; then
             exec "${BASH_SOURCE[0]}" --inside
     fi
     "${ROOT}/scripts/real-proxy.sh" build
-    exec "${ROOT}/scripts/real-proxy.sh" run -- "${BASH_SOURCE[0]}" --inside
+    REAL_PROXY_TIER_OWN_STACK=1 exec "${ROOT}/scripts/real-proxy.sh" run -- "${BASH_SOURCE[0]}" --inside
 fi
 
 [[ -n "${LITELLM_PROXY_URL:-}" && -n "${LITELLM_PROXY_API_KEY:-}" ]] || die "--inside needs LITELLM_PROXY_URL and LITELLM_PROXY_API_KEY"
+# Set by the start above when this tier started the stack itself (so the other releases get stacks too).
+OWN_STACK="${REAL_PROXY_TIER_OWN_STACK:-}"
 # The tests of tests/real_proxy and the contract tier use a running proxy given this way.
 export LITELLM_TEST_PROXY_URL="${LITELLM_PROXY_URL}" LITELLM_TEST_PROXY_MASTER_KEY="${LITELLM_PROXY_API_KEY}"
 export REAL_PROXY_TIER_REQUIRED=1
@@ -99,9 +105,28 @@ molecule_scenario() {
         LITELLM_PROXY_URL="${FRONT_URL}" molecule test --all
 }
 
+# shellcheck disable=SC2329  # run through part()
+other_release() {
+    # A stack of this release, started by the contract tier itself: nothing of the primary stack is passed on.
+    env -u LITELLM_PROXY_URL -u LITELLM_PROXY_API_KEY -u LITELLM_TEST_PROXY_URL -u LITELLM_TEST_PROXY_MASTER_KEY \
+        LITELLM_VERSION="$1" "${ROOT}/scripts/contract.sh" tests/contract/test_request_contract.py \
+        tests/contract/test_error_contract.py tests/contract/test_differential.py tests/contract/test_key_settings.py \
+        tests/contract/test_release_options.py
+}
+
 start_front
 part "engine and soak (tests/real_proxy)" engine_and_soak
 part "contract (scripts/contract.sh)" "${ROOT}/scripts/contract.sh"
 part "integration targets, ansible-core 2.21" integration_targets
 part "molecule" molecule_scenario
+if [[ -n "${OWN_STACK}" ]]; then
+    primary="$(litellm_releases primary)"
+    for release in $(litellm_releases tested); do
+        [[ "${release}" == "${primary}" ]] && continue
+        part "LiteLLM ${release}: request, error, differential, key-settings and release-option contract" \
+            other_release "${release}"
+    done
+else
+    log "real-proxy tier: a proxy of your own: the other LiteLLM releases of meta/litellm.yml are not run"
+fi
 exit "${status}"

@@ -94,8 +94,16 @@ mkdir -p "${LOG_DIR}"
 prebuild_pid=""
 if [[ " ${tiers[*]} " == *" real-proxy "* && "${tiers[0]}" != real-proxy &&
       ! ( -n "${LITELLM_TEST_PROXY_URL:-}" && -n "${LITELLM_TEST_PROXY_MASTER_KEY:-}" ) ]]; then
-    log "building the real proxy stack beside the first tiers (log: ${LOG_DIR#"${ROOT}"/}/real-proxy-build.log)"
-    "${ROOT}/scripts/real-proxy.sh" build >"${LOG_DIR}/real-proxy-build.log" 2>&1 </dev/null &
+    log "building the real proxy stacks beside the first tiers (log: ${LOG_DIR#"${ROOT}"/}/real-proxy-build.log)"
+    # The primary release first (the tier starts with it), then the others meta/litellm.yml tests.
+    (
+        set -e
+        primary="$(litellm_releases primary)"
+        "${ROOT}/scripts/real-proxy.sh" build
+        for release in $(litellm_releases tested); do
+            [[ "${release}" == "${primary}" ]] || LITELLM_VERSION="${release}" "${ROOT}/scripts/real-proxy.sh" build
+        done
+    ) >"${LOG_DIR}/real-proxy-build.log" 2>&1 </dev/null &
     prebuild_pid=$!
 fi
 

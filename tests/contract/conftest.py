@@ -240,12 +240,20 @@ def real_release(real_openapi):
 
 
 @pytest.fixture
-def local_as_real(litellm_server):
-    """The local test server set up as the real stack is: no Enterprise license, no models (no LLM router),
-    references checked, the master key's user added to new teams."""
-    litellm_server.plain_proxy = True
-    litellm_server.llm_router = False
+def local_server(litellm_server, real_release):
+    """The local test server answering as the real proxy's LiteLLM release does (licensed, with models, unless the
+    test says otherwise)."""
+    litellm_server.litellm_version = real_release
     return litellm_server
+
+
+@pytest.fixture
+def local_as_real(local_server):
+    """The local test server set up as the real stack is: the same LiteLLM release, no Enterprise license, no
+    models (no LLM router), references checked, the master key's user added to new teams."""
+    local_server.plain_proxy = True
+    local_server.llm_router = False
+    return local_server
 
 
 @pytest.fixture(scope='session')

@@ -422,8 +422,9 @@ def compare_outcomes(real, local):
 
 
 class KnownDifferences:
-    """known-differences.yml: a list of {sequence, step, path, real?, local?, reason}; globs in the first three
-    (fnmatch), values compared after normalising when given."""
+    """known-differences.yml: a list of {sequence, step, path, release?, real?, local?, occasional?, reason}; globs in
+    the first four (fnmatch; release: the real proxy's LiteLLM release, any when absent), values compared after
+    normalising when given; an occasional difference (an order the database chooses) is never stale."""
 
     REQUIRED = ('sequence', 'step', 'path', 'reason')
 
@@ -434,12 +435,15 @@ class KnownDifferences:
         for index, entry in enumerate(entries):
             missing = [name for name in self.REQUIRED if not entry.get(name)]
             assert not missing, '%s entry %d lacks %s' % (path, index + 1, ', '.join(missing))
-            unknown = set(entry) - set(self.REQUIRED) - {'real', 'local'}
+            unknown = set(entry) - set(self.REQUIRED) - {'real', 'local', 'release', 'occasional'}
             assert not unknown, '%s entry %d: unknown keys %s' % (path, index + 1, sorted(unknown))
         self.entries = entries
+        self.met = set()  # indexes of the entries a replay met, over the whole run
 
-    def for_sequence(self, name):
-        return [(index, entry) for index, entry in enumerate(self.entries) if fnmatch.fnmatchcase(name, entry['sequence'])]
+    def for_sequence(self, name, release):
+        """The entries of a sequence replayed on the real proxy's ``release``."""
+        return [(index, entry) for index, entry in enumerate(self.entries) if fnmatch.fnmatchcase(name, entry['sequence'])
+                and fnmatch.fnmatchcase(release or '', str(entry.get('release', '*')))]
 
     @staticmethod
     def matches(entry, step, path, real, local):
@@ -451,19 +455,24 @@ class KnownDifferences:
                 return False
         return True
 
-    def split(self, sequence, found):
-        """(unexpected differences, indexes of this sequence's entries that matched nothing)."""
-        entries = self.for_sequence(sequence)
-        used = set()
+    def split(self, sequence, found, release):
+        """The differences no entry of this sequence and release lists; the entries met are recorded."""
+        entries = self.for_sequence(sequence, release)
         unexpected = []
         for step, request, path, real, local in found:
             hits = [index for index, entry in entries if self.matches(entry, step, path, real, local)]
             if hits:
-                used.update(hits)
+                self.met.update(hits)
             else:
                 unexpected.append((step, request, path, real, local))
-        stale = [index for index, _entry in entries if index not in used]
-        return unexpected, stale
+        return unexpected
+
+    def stale(self, sequences, release):
+        """The entries for this release, and for one of these replayed sequences, that no replay met: an entry may
+        name many sequences (a glob), so it is stale only once all of them were replayed."""
+        applicable = set(index for name in sequences for index, entry in self.for_sequence(name, release)
+                         if not entry.get('occasional'))
+        return [self.entries[index] for index in sorted(applicable - self.met)]
 
 
 def short(value, limit=300):

@@ -19,6 +19,7 @@ from sequences import SEQUENCES
 
 KNOWN_DIFFERENCES = pathlib.Path(__file__).resolve().parent / 'known-differences.yml'
 KNOWN = KnownDifferences(KNOWN_DIFFERENCES)
+REPLAYED = set()  # the sequences replayed in this run
 # The endpoints of the local test server's LiteLLM API that the sequences must reach.
 ENDPOINTS = {
     'POST /key/generate', 'GET /key/info', 'GET /key/list', 'POST /key/update', 'POST /key/delete',
@@ -60,7 +61,8 @@ def test_known_differences_name_existing_steps():
 
 
 @pytest.mark.parametrize('sequence', SEQUENCES, ids=[sequence.name for sequence in SEQUENCES])
-def test_local_server_answers_as_the_real_proxy(sequence, real_proxy, local_as_real, run_id, tmp_path_factory):
+def test_local_server_answers_as_the_real_proxy(sequence, real_proxy, local_as_real, real_release, run_id,
+                                                tmp_path_factory):
     created = []
     try:
         real = replay(sequence, real_proxy.url, real_proxy.master_key, Context(run_id, sequence.name),
@@ -70,7 +72,8 @@ def test_local_server_answers_as_the_real_proxy(sequence, real_proxy, local_as_r
         clean_up(real_proxy.url, real_proxy.master_key, created)
     local = replay(sequence, local_as_real.url, local_as_real.master_key, Context(run_id, sequence.name))
     found = compare_outcomes(real, local)
-    unexpected, stale = KNOWN.split(sequence.name, found)
+    unexpected = KNOWN.split(sequence.name, found, real_release)
+    REPLAYED.add(sequence.name)
     TOTALS['sequences'] += 1
     TOTALS['steps'] += len(sequence.steps)
     TOTALS['known'] += len(found) - len(unexpected)
@@ -87,8 +90,16 @@ def test_local_server_answers_as_the_real_proxy(sequence, real_proxy, local_as_r
     assert not unexpected, ('%d new difference(s) between the real proxy and the local server in sequence %r (fix the '
                             'local server, or list them with a reason in %s); both replays: %s\n%s'
                             % (len(unexpected), sequence.name, KNOWN_DIFFERENCES.name, report, '\n'.join(lines)))
-    assert not stale, ('known-differences.yml lists differences of sequence %r that no longer occur (remove them): %s'
-                       % (sequence.name, [KNOWN.entries[index] for index in stale]))
+
+
+def test_every_known_difference_was_met(real_proxy, real_release):
+    """Each entry of known-differences.yml for this release was met by a replay: a difference that is gone has its
+    entry removed. Runs after the replays (this file's order), when all of them ran."""
+    if REPLAYED != set(sequence.name for sequence in SEQUENCES):
+        pytest.skip('not every sequence was replayed in this run (%d of %d)' % (len(REPLAYED), len(SEQUENCES)))
+    stale = KNOWN.stale(REPLAYED, real_release)
+    assert not stale, ('known-differences.yml lists differences that no longer occur on LiteLLM %s (remove them): %s'
+                       % (real_release, stale))
 
 
 def test_the_comparison_itself(tmp_path):
@@ -110,7 +121,15 @@ def test_the_comparison_itself(tmp_path):
     known_file.write_text('- {sequence: "s-*", step: info, path: body.info.created_at, real: "<timeZ>", '
                           'reason: the offset differs for a reason given here}\n')
     known = KnownDifferences(known_file)
-    assert known.split('s-1', compare_outcomes(real, local)) == ([], [])
-    assert known.split('other', compare_outcomes(real, local))[0] != []
-    local[0].body['info']['created_at'] = '2026-12-01T19:00:00Z'
-    assert known.split('s-1', compare_outcomes(real, local)) == ([], [0]), 'an entry matching nothing is stale'
+    assert known.split('s-1', compare_outcomes(real, local), '1.109.3') == []
+    assert known.split('other', compare_outcomes(real, local), '1.109.3') != []
+    assert known.stale(['s-1', 'other'], '1.109.3') == []
+    # an entry of one release line applies to it alone, and is stale only there
+    known_file.write_text('- {sequence: "s-*", step: info, path: body.info.created_at, release: "1.100.*", '
+                          'reason: the offset differs for a reason given here}\n')
+    known = KnownDifferences(known_file)
+    assert known.split('s-1', compare_outcomes(real, local), '1.109.3') != []
+    assert known.stale(['s-1'], '1.100.0') == [known.entries[0]], 'an entry no replay met is stale'
+    assert known.stale(['s-1'], '1.109.3') == [], 'an entry of another release is not'
+    assert known.split('s-1', compare_outcomes(real, local), '1.100.0') == []
+    assert known.stale(['s-1'], '1.100.0') == []

@@ -100,7 +100,7 @@ def variant_keys_removed(real_proxy):
 
 @pytest.mark.parametrize('path,base', WRITE_OPERATIONS, ids=[path for path, _base in WRITE_OPERATIONS])
 def test_local_server_rejects_invalid_bodies_as_the_real_proxy_does(path, base, contract, real_proxy,
-                                                                    litellm_server, variant_keys_removed):
+                                                                    local_server, variant_keys_removed):
     variants = invalid_variants(contract, path, base)
     assert variants, 'no invalid variants generated for %s' % path
     deviations = []
@@ -109,7 +109,7 @@ def test_local_server_rejects_invalid_bodies_as_the_real_proxy_does(path, base, 
         real = send_raw('POST', real_proxy.url + path, real_proxy.master_key, json_body=body)
         rejected_by_real += real.status_code == 422
         try:
-            local = send_raw('POST', litellm_server.url + path, litellm_server.master_key, json_body=body)
+            local = send_raw('POST', local_server.url + path, local_server.master_key, json_body=body)
         except requests.ConnectionError as exc:
             deviations.append('%s=%s: real %s, local dropped the connection (%s)'
                               % (field, json.dumps(value), describe(real), exc))
@@ -139,19 +139,19 @@ MALFORMED_BODIES = [
 
 
 @pytest.mark.parametrize('path,data', MALFORMED_BODIES, ids=['%s %s' % case for case in MALFORMED_BODIES])
-def test_malformed_and_incomplete_bodies(path, data, real_proxy, litellm_server):
+def test_malformed_and_incomplete_bodies(path, data, real_proxy, local_server):
     real = send_raw('POST', real_proxy.url + path, real_proxy.master_key, data=data)
-    local = send_raw('POST', litellm_server.url + path, litellm_server.master_key, data=data)
+    local = send_raw('POST', local_server.url + path, local_server.master_key, data=data)
     assert real.status_code == 422, 'the real proxy changed its answer: %s' % describe(real)
     assert local.status_code == 422, describe(local)
     assert validation_details(local) == validation_details(real), 'real %s / local %s' % (real.text, local.text)
 
 
 @pytest.mark.parametrize('data', ['[]', 'null', '"text"', '42'])
-def test_body_that_is_not_an_object(data, real_proxy, litellm_server):
+def test_body_that_is_not_an_object(data, real_proxy, local_server):
     """The real proxy fails on these with a 500 of its own; the local server must at least refuse them."""
     real = send_raw('POST', real_proxy.url + '/key/generate', real_proxy.master_key, data=data)
-    local = send_raw('POST', litellm_server.url + '/key/generate', litellm_server.master_key, data=data)
+    local = send_raw('POST', local_server.url + '/key/generate', local_server.master_key, data=data)
     assert not 200 <= real.status_code < 300, describe(real)
     assert 400 <= local.status_code < 500, describe(local)
     assert validation_details(local) or litellm_error(local), describe(local)
@@ -162,33 +162,33 @@ BAD_QUERIES = ['size=0', 'size=101', 'size=ten', 'page=0', 'page=-1', 'page=one'
 
 
 @pytest.mark.parametrize('query', BAD_QUERIES)
-def test_local_server_rejects_bad_list_queries_as_the_real_proxy_does(query, real_proxy, litellm_server):
+def test_local_server_rejects_bad_list_queries_as_the_real_proxy_does(query, real_proxy, local_server):
     real = send_raw('GET', real_proxy.url + '/key/list?' + query, real_proxy.master_key)
-    local = send_raw('GET', litellm_server.url + '/key/list?' + query, litellm_server.master_key)
+    local = send_raw('GET', local_server.url + '/key/list?' + query, local_server.master_key)
     assert real.status_code == 422, describe(real)
     assert local.status_code == 422, describe(local)
     assert validation_details(local) == validation_details(real), 'real %s / local %s' % (real.text, local.text)
 
 
-def test_missing_api_key_is_answered_alike(real_proxy, litellm_server):
+def test_missing_api_key_is_answered_alike(real_proxy, local_server):
     for path, body in (('/key/generate', {'key_alias': 'x'}), ('/key/generate', {'max_budget': 'abc'})):
         real = send_raw('POST', real_proxy.url + path, None, json_body=body)
-        local = send_raw('POST', litellm_server.url + path, None, json_body=body)
+        local = send_raw('POST', local_server.url + path, None, json_body=body)
         assert real.status_code == local.status_code == 401, (describe(real), describe(local))
         assert litellm_error(local) == litellm_error(real), (real.text, local.text)
     real = send_raw('GET', real_proxy.url + '/key/list', None)
-    local = send_raw('GET', litellm_server.url + '/key/list', None)
+    local = send_raw('GET', local_server.url + '/key/list', None)
     assert (real.status_code, litellm_error(real)) == (local.status_code, litellm_error(local))
 
 
 @pytest.mark.parametrize('method,path', [('GET', '/key/list'), ('POST', '/key/generate'), ('GET', '/team/info'),
                                          ('POST', '/user/new'), ('POST', '/budget/info')])
-def test_wrong_api_key(method, path, real_proxy, litellm_server):
+def test_wrong_api_key(method, path, real_proxy, local_server):
     """A key the proxy does not know: the same 401 and error from both, never the key itself."""
     for wrong in ('sk-wrong-' + 'x' * 20, 'not-a-litellm-key'):
         body = {} if method == 'POST' else None
         real = send_raw(method, real_proxy.url + path, wrong, json_body=body)
-        local = send_raw(method, litellm_server.url + path, wrong, json_body=body)
+        local = send_raw(method, local_server.url + path, wrong, json_body=body)
         assert real.status_code == 401 and litellm_error(real), describe(real)
         assert (local.status_code, litellm_error(local)) == (real.status_code, litellm_error(real)), (
             describe(real), describe(local))
@@ -197,19 +197,19 @@ def test_wrong_api_key(method, path, real_proxy, litellm_server):
 
 @pytest.mark.parametrize('method,path', [('GET', '/key/no-such-endpoint'), ('GET', '/key/generate'),
                                          ('POST', '/key/list'), ('POST', '/key/info')])
-def test_routing_answers_match(method, path, real_proxy, litellm_server):
+def test_routing_answers_match(method, path, real_proxy, local_server):
     real = send_raw(method, real_proxy.url + path, real_proxy.master_key)
-    local = send_raw(method, litellm_server.url + path, litellm_server.master_key)
+    local = send_raw(method, local_server.url + path, local_server.master_key)
     assert (local.status_code, local.json()) == (real.status_code, real.json())
 
 
-def test_rotation_on_a_proxy_without_enterprise_license(real_proxy, litellm_server):
+def test_rotation_on_a_proxy_without_enterprise_license(real_proxy, local_server):
     """The real proxy has no license: the local server's plain-proxy switch must answer exactly as it does."""
-    litellm_server.plain_proxy = True
+    local_server.plain_proxy = True
     path = '/key/%s/regenerate' % BASELINE_TOKEN
     for body in ({}, {'grace_period': '24h'}):
         real = send_raw('POST', real_proxy.url + path, real_proxy.master_key, json_body=body)
-        local = send_raw('POST', litellm_server.url + path, litellm_server.master_key, json_body=body)
+        local = send_raw('POST', local_server.url + path, local_server.master_key, json_body=body)
         assert 'Enterprise' in (error_message(real) or ''), describe(real)
         assert local.status_code == real.status_code, (describe(real), describe(local))
         assert litellm_error(local) == litellm_error(real), (real.text, local.text)

@@ -131,23 +131,76 @@ def _budget_duration_error(budget_duration):
     return "Invalid budget_duration '%s'. Use a format like '1h', '24h', '7d', or '30d'." % budget_duration
 
 
-class ProxyError(Exception):
-    """An error answered in LiteLLM's ProxyException shape: {"error": {"message", "type", "param", "code"}}."""
+# LiteLLM 1.109.0 answers every error in the shape OpenAI's contract types (proxy/common_utils/openai_error_payload.py):
+# "param" is null where earlier releases answered the string "None", and an exception that an endpoint's wrapper
+# (handle_exception_on_proxy, or update_key_fn, team_info, user update, list_keys with their auth_error re-raise)
+# turns into the answer takes the type its status stands for, with no "Authentication Error, " put before its text.
+OPENAI_SHAPED_ERRORS_SINCE = "1.109.0"
+# Before 1.102.0, handle_exception_on_proxy answered the exceptions it caught with param "None" (getattr(e, "param",
+# "None")); from 1.102.0 it answers openai_error_param(e), null.
+HANDLED_PARAM_NULL_SINCE = "1.102.0"
 
-    def __init__(self, status, message, error_type="internal_server_error", param=None):
+
+def release_key(release):
+    """A LiteLLM release as a comparable tuple: "1.109.3" -> (1, 109, 3)."""
+    return tuple(int(part) for part in re.findall(r"\d+", release)[:3])
+
+
+def answers_openai_shaped_errors(release):
+    return release_key(release) >= release_key(OPENAI_SHAPED_ERRORS_SINCE)
+
+
+def _openai_error_type(status):
+    """openai_error_payload._catch_all_error_type: 401 and 403 reject the caller, the rest is typed by status."""
+    if status in (401, 403):
+        return "auth_error"
+    if status == 429:
+        return "rate_limit_error"
+    return "invalid_request_error" if status < 500 else "internal_server_error"
+
+
+class ProxyError(Exception):
+    """An error answered in LiteLLM's ProxyException shape: {"error": {"message", "type", "param", "code"}}.
+
+    ``raised_as`` is None for a ProxyException raised as such (its type is kept by every release), or "HTTPException"
+    / "Exception" for what an endpoint's wrapper caught and answered: ``error_type``, ``param`` and ``prefix`` are then
+    what the wrapper made of it before 1.109.0."""
+
+    def __init__(self, status, message, error_type="internal_server_error", param=None, raised_as=None, prefix=""):
         super().__init__(message)
         self.status = status
         self.message = str(message)
         self.error_type = error_type
         self.param = param
+        self.raised_as = raised_as
+        self.prefix = prefix
 
-    def body(self):
-        return {"error": {"message": self.message, "type": self.error_type, "param": self.param, "code": str(self.status)}}
+    def body(self, release):
+        """The answer of the LiteLLM ``release`` the server answers as."""
+        if not answers_openai_shaped_errors(release):
+            param = self.param
+            if self.raised_as and param is None and release_key(release) < release_key(HANDLED_PARAM_NULL_SINCE):
+                param = "None"
+            return {"error": {"message": self.prefix + self.message, "type": self.error_type, "param": param,
+                              "code": str(self.status)}}
+        error_type = _openai_error_type(self.status) if self.raised_as else self.error_type
+        param = None if self.param == "None" else self.param
+        return {"error": {"message": self.message, "type": error_type, "param": param, "code": str(self.status)}}
 
 
 def _http_exception(status, detail, error_type="internal_server_error", param=None):
     """An HTTPException(detail=...) as LiteLLM's handle_exception_on_proxy renders it: str() of the detail."""
-    return ProxyError(status, str(detail), error_type, param)
+    return ProxyError(status, str(detail), error_type, param, raised_as="HTTPException")
+
+
+def caught_as_auth_error(error):
+    """What update_key_fn, team_info, the user update and list_keys answer for an exception they catch: before
+    1.109.0 an auth_error with param "None", and "Authentication Error, " before the text of a plain exception (a
+    ValueError here; a ProxyError stands for an HTTPException)."""
+    if isinstance(error, ProxyError):
+        return ProxyError(error.status, error.message, "auth_error", "None", raised_as="HTTPException")
+    return ProxyError(getattr(error, "status", 400), str(error), "auth_error", "None", raised_as="Exception",
+                      prefix="Authentication Error, ")
 
 
 class RequestInvalid(Exception):

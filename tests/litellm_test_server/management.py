@@ -23,13 +23,15 @@ import uuid
 if __package__:
     from .common import (
         METADATA_FIELDS, METADATA_FIELDS_PREMIUM, NOT_PREMIUM_USER, PROXY_ADMIN_NAME, PlainResponse,
-        PlainTextResponse, ProxyError, _budget_duration_error, _db_time, _now, _with_relations, premium_error,
+        PlainTextResponse, ProxyError, _budget_duration_error, caught_as_auth_error, _db_time, _http_exception, _now,
+        _with_relations, premium_error,
         MASTER_KEY_RECORDED_AS, reset_at,
     )
 else:  # loaded by server.py run as a script
     from common import (  # type: ignore[no-redef]
         METADATA_FIELDS, METADATA_FIELDS_PREMIUM, NOT_PREMIUM_USER, PROXY_ADMIN_NAME, PlainResponse,
-        PlainTextResponse, ProxyError, _budget_duration_error, _db_time, _now, _with_relations, premium_error,
+        PlainTextResponse, ProxyError, _budget_duration_error, caught_as_auth_error, _db_time, _http_exception, _now,
+        _with_relations, premium_error,
         MASTER_KEY_RECORDED_AS, reset_at,
     )
 
@@ -164,8 +166,8 @@ def _defaults(columns):
 
 def _check_non_negative(name, value):
     if value is not None and (not math.isfinite(value) or value < 0):
-        raise ProxyError(400, str({"error": "%s must be a non-negative finite number. Received: %r"
-                                   % (name, float(value))}))
+        raise _http_exception(400, {"error": "%s must be a non-negative finite number. Received: %r"
+                                    % (name, float(value))})
 
 
 def _check_duration(budget_duration, plain=False):
@@ -175,7 +177,7 @@ def _check_duration(budget_duration, plain=False):
     if problem:
         if plain:
             raise PlainResponse(400, {"error": problem})
-        raise ProxyError(400, str({"error": problem}))
+        raise _http_exception(400, {"error": problem})
 
 
 def _reset_at(budget_duration, now):
@@ -330,7 +332,7 @@ class ManagementService(object):
             if data.get(field) is None:
                 continue
             if field in METADATA_FIELDS_PREMIUM and data[field] and self.plain_proxy:
-                raise ProxyError(403, str(premium_error(None if on_update else field)))
+                raise _http_exception(403, premium_error(None if on_update else field))
             metadata[field] = data[field]
         return metadata
 
@@ -361,8 +363,8 @@ class ManagementService(object):
             found = [row for row in self.store.entities("user")
                      if (row.get("user_email") or "").lower() == member["user_email"].lower()]
             if len(found) > 1:
-                raise ProxyError(400, str({"error": "Multiple users with this email found in db. Please use 'user_id' "
-                                                    "instead."}))
+                raise _http_exception(400, {"error": "Multiple users with this email found in db. Please use 'user_id' "
+                                                     "instead."})
             if found:
                 user = found[0]
                 answered = copy.deepcopy(user)
@@ -451,21 +453,21 @@ class ManagementService(object):
         self._check_team_model_max_budget(data.get("team_member_model_max_budget"))
         if data.get("soft_budget") is not None and data.get("max_budget") is not None \
                 and data["soft_budget"] >= data["max_budget"]:
-            raise ProxyError(400, str({"error": "soft_budget (%r) must be strictly lower than max_budget (%r)"
-                                       % (float(data["soft_budget"]), float(data["max_budget"]))}))
+            raise _http_exception(400, {"error": "soft_budget (%r) must be strictly lower than max_budget (%r)"
+                                        % (float(data["soft_budget"]), float(data["max_budget"]))})
         with self.store.transaction():
             team_id = data.get("team_id")
             if team_id is None:
                 team_id = str(uuid.uuid4())
             elif team_id == "litellm-dashboard":
-                raise ProxyError(400, str({"error": "team_id 'litellm-dashboard' is reserved for LiteLLM UI dashboard "
-                                                    "sessions and cannot be used for a real team. Please use a "
-                                                    "different team id."}))
+                raise _http_exception(400, {"error": "team_id 'litellm-dashboard' is reserved for LiteLLM UI dashboard "
+                                                     "sessions and cannot be used for a real team. Please use a "
+                                                     "different team id."})
             elif self.team(team_id) is not None:
-                raise ProxyError(400, str({"error": "Team id = %s already exists. Please use a different team id."
-                                           % team_id}))
+                raise _http_exception(400, {"error": "Team id = %s already exists. Please use a different team id."
+                                            % team_id})
             if data.get("organization_id") is not None and self.organization(data["organization_id"]) is None:
-                raise ProxyError(400, "Organization not found for organization_id=%s" % data["organization_id"])
+                raise _http_exception(400, "Organization not found for organization_id=%s" % data["organization_id"])
             now = _now()
             row = _defaults(TEAM_COLUMNS)
             for name in TEAM_WRITABLE:
@@ -512,8 +514,8 @@ class ManagementService(object):
     def _check_team_model_max_budget(self, model_max_budget):
         """common_utils.validate_team_model_max_budget (also for team_member_model_max_budget)."""
         if model_max_budget and self.plain_proxy:
-            raise ProxyError(403, str({"error": "Setting model_max_budget on a team is an enterprise feature. %s"
-                                       % NOT_PREMIUM_USER}))
+            raise _http_exception(403, {"error": "Setting model_max_budget on a team is an enterprise feature. %s"
+                                        % NOT_PREMIUM_USER})
 
     # -- /team/update --------------------------------------------------------------------------------------------
 
@@ -528,25 +530,25 @@ class ManagementService(object):
         with self.store.transaction():
             existing = self.team(data["team_id"])
             if existing is None:
-                raise ProxyError(404, str({"error": "Team not found, passed team_id=%s" % data["team_id"]}))
+                raise _http_exception(404, {"error": "Team not found, passed team_id=%s" % data["team_id"]})
             if data.get("soft_budget") is not None:
                 ceiling = data["max_budget"] if data.get("max_budget") is not None else existing.get("max_budget")
                 if ceiling is not None and data["soft_budget"] >= ceiling:
-                    raise ProxyError(400, str({"error": "soft_budget (%r) must be strictly lower than max_budget (%r)"
-                                               % (float(data["soft_budget"]), float(ceiling))}))
+                    raise _http_exception(400, {"error": "soft_budget (%r) must be strictly lower than max_budget (%r)"
+                                                % (float(data["soft_budget"]), float(ceiling))})
             if data.get("max_budget") is not None and existing.get("soft_budget") is not None \
                     and data.get("soft_budget") is None and data["max_budget"] <= existing["soft_budget"]:
-                raise ProxyError(400, str({"error": "max_budget (%r) must be strictly greater than soft_budget (%r)"
-                                           % (float(data["max_budget"]), float(existing["soft_budget"]))}))
+                raise _http_exception(400, {"error": "max_budget (%r) must be strictly greater than soft_budget (%r)"
+                                            % (float(data["max_budget"]), float(existing["soft_budget"]))})
             if data.get("organization_id") == "":
                 data["organization_id"] = None
             elif data.get("organization_id") is not None:
                 # fetch_and_validate_organization (any non-empty organization_id, the current one too)
                 if not self.keys.llm_router:
-                    raise ProxyError(500, str({"error": "No models configured on proxy"}))
+                    raise _http_exception(500, {"error": "No models configured on proxy"})
                 if self.organization(data["organization_id"]) is None:
-                    raise ProxyError(404, str({"error": "Organization not found, passed organization_id=%s"
-                                                        % data["organization_id"]}))
+                    raise _http_exception(404, {"error": "Organization not found, passed organization_id=%s"
+                                                         % data["organization_id"]})
             now = _now()
             row = dict(existing)
             for name in TEAM_WRITABLE - {"team_id"}:
@@ -630,11 +632,10 @@ class ManagementService(object):
     def team_info(self, team_id):
         """team_endpoints.team_info: {"team_id", "team_info", "keys", "team_memberships"}."""
         if team_id is None:
-            raise ProxyError(422, str({"message": "Malformed request. No team id passed in."}), "auth_error", "None")
+            raise caught_as_auth_error(_http_exception(422, {"message": "Malformed request. No team id passed in."}))
         row = self.team(team_id)
         if row is None:
-            raise ProxyError(404, str({"message": "Team not found, passed team id: %s." % team_id}), "auth_error",
-                             "None")
+            raise caught_as_auth_error(_http_exception(404, {"message": "Team not found, passed team id: %s." % team_id}))
         default_budget_id = (row.get("metadata") or {}).get("team_member_budget_id")
         default_budget = self.store.budget(default_budget_id) if default_budget_id else None
         members = []
@@ -750,8 +751,32 @@ class ManagementService(object):
                 for name in ("access_group_models", "access_group_mcp_server_ids", "access_group_agent_ids",
                              "access_group_skill_names"):
                     view[name] = None
+                if self.keys.answers_as("1.109.0"):
+                    view["caller_membership"] = self._caller_membership(row)
             items.append(view)
         return {"teams": items, "total": total, "page": page, "page_size": size, "total_pages": -(-total // size)}
+
+    def _caller_membership(self, team):
+        """team_endpoints._team_list_caller_membership (1.109.0) for the master key's user, default_user_id: its
+        spend and effective budget in a team it is a member of, else null. A temporary budget increase of the
+        member's budget is not added (the server keeps none)."""
+        rows = self._memberships(team_id=team["team_id"], user_id=PROXY_ADMIN_NAME)
+        membership = rows[0] if rows else None
+        if membership is None and not any(member.get("user_id") == PROXY_ADMIN_NAME
+                                          for member in team.get("members_with_roles") or []):
+            return None
+        member_budget = self.store.budget(membership.get("budget_id")) if membership is not None else None
+        default_budget_id = (team.get("metadata") or {}).get("team_member_budget_id")
+        default_budget = self.store.budget(default_budget_id) if default_budget_id is not None else None
+        if member_budget is not None and member_budget.get("max_budget") is not None:
+            max_budget = member_budget["max_budget"]
+        elif default_budget is not None and (default_budget.get("max_budget") or 0) > 0:
+            max_budget = default_budget["max_budget"]
+        else:
+            max_budget = None
+        reset = member_budget.get("budget_reset_at") if member_budget is not None and max_budget is not None else None
+        return {"spend": (membership.get("spend") if membership is not None else 0.0) or 0.0, "max_budget": max_budget,
+                "budget_reset_at": reset}
 
     # -- /team/member_add ----------------------------------------------------------------------------------------
 
@@ -930,7 +955,7 @@ class ManagementService(object):
             for row in self.store.entities("user"):
                 stored = row.get(field) or ""
                 if (stored.lower() == wanted.lower()) if insensitive else stored == wanted:
-                    raise ProxyError(409, str({"error": "User with %s %s already exists" % (label, stored)}))
+                    raise _http_exception(409, {"error": "User with %s %s already exists" % (label, stored)})
         user_id = data.get("user_id") or str(uuid.uuid4())
         now = _now()
         metadata = dict(data.get("metadata") or {})
@@ -1007,7 +1032,7 @@ class ManagementService(object):
             raise ProxyError(400, "user_id is required by this test server (LiteLLM answers the caller's own view)")
         user = self.user(user_id)
         if user is None:
-            raise ProxyError(404, "User %s not found" % user_id)
+            raise _http_exception(404, "User %s not found" % user_id)
         team_ids = []
         teams = []
         for row in self.list_teams({"user_id": user_id}):
@@ -1032,7 +1057,11 @@ class ManagementService(object):
         # user_info includes the organization memberships (none here) and adds the per-model budget usage
         info["organization_memberships"] = []
         info["model_max_budget_usage"] = {}
-        return {"user_id": user_id, "user_info": info, "keys": keys, "teams": teams}
+        answer = {"user_id": user_id, "user_info": info, "keys": keys, "teams": teams}
+        if self.keys.answers_as("1.109.0"):
+            # UserInfoResponse.admin_mcp_permissions: set only for an MCP admin's own view
+            answer["admin_mcp_permissions"] = None
+        return answer
 
     # -- /user/list ----------------------------------------------------------------------------------------------
 
@@ -1077,8 +1106,7 @@ class ManagementService(object):
     def update_user(self, data):
         """internal_user_endpoints._update_single_user_helper: upserts by user_id (a missing user is created)."""
         if not data.get("user_id") and not data.get("user_email"):
-            raise ProxyError(400, "Authentication Error, Either user_id or user_email must be provided", "auth_error",
-                             "None")
+            raise caught_as_auth_error(ValueError("Either user_id or user_email must be provided"))
         _check_duration(data.get("budget_duration"))
         now = _now()
         with self.store.transaction():
@@ -1274,7 +1302,7 @@ class ManagementService(object):
         self.check_organizations_licensed()
         row = self.organization(organization_id)
         if row is None:
-            raise ProxyError(404, str({"error": "Organization not found for organization_id=%s" % organization_id}))
+            raise _http_exception(404, {"error": "Organization not found for organization_id=%s" % organization_id})
         return self.org_model(row, with_members=True)
 
     def list_organizations(self, query):

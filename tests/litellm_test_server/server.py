@@ -41,6 +41,14 @@ hold but refuses to create; rows get the table's defaults and generated ids).
 
 Mirrored from LiteLLM (its source and measurements of a real 1.108.7 proxy with PostgreSQL):
 
+- The server answers as one LiteLLM release, ``LITELLM_RELEASE`` (the primary release of the real-proxy tier) or
+  ``--litellm-version``, where the releases of the test matrix answer differently: the shape of errors (1.102.0:
+  handled exceptions answer param null; 1.108.0: a key that is not found names no hash; 1.109.0: OpenAI-shaped
+  errors, common.py ``ProxyError.body``), and 1.109.0's additions (router_settings.content_policy_fallbacks, a
+  team list's caller_membership, /user/info's admin_mcp_permissions, a key joining a project, the 403 of
+  get_spend_routes). Fields and behaviour older releases lack otherwise are listed by the differential tests
+  (tests/contract/known-differences.yml).
+
 - Bodies and query strings are validated against ``openapi-keys-1.100.0.json`` (jsonschema) plus what the
   1.108.7 proxy's own /openapi.json adds (``openapi-keys-1.108.7-additions.json``) for the key endpoints, and
   against ``openapi-management-1.108.7.json`` (extracted from the 1.108.7 document by ``extract_openapi.py``) for
@@ -109,16 +117,16 @@ if __package__:
     from .common import (
         duration_in_seconds, GENERATED_KEY_BYTES, hash_token, hash_token_if_needed, MASTER_KEY_RECORDED_AS, METADATA_FIELDS,
         METADATA_FIELDS_PREMIUM, MINIMUM_CUSTOM_KEY_LENGTH, NOT_PREMIUM_USER, PlainResponse, PlainTextResponse,
-        PROXY_ADMIN_NAME, ProxyError, RequestInvalid, _budget_duration_error, _db_time, _http_exception, _masked,
-        _now, _value_error, _with_relations, next_reset_time, reset_at,
+        PROXY_ADMIN_NAME, ProxyError, RequestInvalid, _budget_duration_error, caught_as_auth_error, _db_time, _http_exception,
+        _masked, _now, _value_error, _with_relations, next_reset_time, release_key, reset_at,
     )
     from .management import ManagementService
 else:  # run as a script: python tests/litellm_test_server/server.py
     from common import (  # type: ignore[no-redef]
         duration_in_seconds, GENERATED_KEY_BYTES, hash_token, hash_token_if_needed, MASTER_KEY_RECORDED_AS, METADATA_FIELDS,
         METADATA_FIELDS_PREMIUM, MINIMUM_CUSTOM_KEY_LENGTH, NOT_PREMIUM_USER, PlainResponse, PlainTextResponse,
-        PROXY_ADMIN_NAME, ProxyError, RequestInvalid, _budget_duration_error, _db_time, _http_exception, _masked,
-        _now, _value_error, _with_relations, next_reset_time, reset_at,
+        PROXY_ADMIN_NAME, ProxyError, RequestInvalid, _budget_duration_error, caught_as_auth_error, _db_time, _http_exception,
+        _masked, _now, _value_error, _with_relations, next_reset_time, release_key, reset_at,
     )
     from management import ManagementService  # type: ignore[no-redef]
 
@@ -222,10 +230,12 @@ ROUTER_CONFIG_FIELDS = (
     ("routing_strategy_args", None), ("routing_strategy", None), ("routing_groups", None), ("retry_policy", None),
     ("model_group_retry_policy", None), ("model_group_affinity_config", None), ("allowed_fails", None),
     ("cooldown_time", None), ("num_retries", None), ("timeout", None), ("max_retries", None), ("retry_after", None),
-    ("fallbacks", None), ("context_window_fallbacks", None), ("model_group_alias", {}), ("enable_tag_filtering", None),
-    ("weights", None), ("tag_routing_prefix", None), ("optional_pre_call_checks", None),
-    ("fallback_on_unsupported_params", None),
+    ("fallbacks", None), ("context_window_fallbacks", None), ("content_policy_fallbacks", None),
+    ("model_group_alias", {}), ("enable_tag_filtering", None), ("weights", None), ("tag_routing_prefix", None),
+    ("optional_pre_call_checks", None), ("fallback_on_unsupported_params", None),
 )
+# The release that added a field to UpdateRouterConfig (types/router.py).
+ROUTER_CONFIG_FIELDS_SINCE = {"content_policy_fallbacks": "1.109.0"}
 
 # LiteLLM_ObjectPermissionTable: the lists a key's object_permission holds (unset ones are empty), in the order
 # Prisma returns them; the relations /key/info and /key/update include are unset (measured).
@@ -839,6 +849,11 @@ class KeyService(object):
 
     # -- helpers -------------------------------------------------------------------------------------------
 
+    def answers_as(self, release):
+        """True when the release this server answers as is ``release`` or later (what changed in that release is
+        commented where it is answered)."""
+        return release_key(self.litellm_version) >= release_key(release)
+
     def _premium_check(self, field):
         if self.plain_proxy:
             raise _http_exception(403, {"error": "This feature is only available for LiteLLM Enterprise users: %s. %s"
@@ -943,8 +958,11 @@ class KeyService(object):
             if enforce_references and self.strict_references:
                 self._check_generate_references(data)
             if self.plain_proxy and "get_spend_routes" in json.dumps(data.get("permissions") or {}):
-                # generate_key_helper_fn: a ValueError ("get_spend_routes permission is only available for LiteLLM
-                # Enterprise users") turned into its generic 500 (measured; the answer does not say why)
+                if self.answers_as("1.109.0"):
+                    # generate_key_helper_fn calls require_enterprise_license("get_spend_routes"): a 403
+                    self._premium_check("get_spend_routes")
+                # before: a ValueError ("get_spend_routes permission is only available for LiteLLM Enterprise
+                # users") turned into generate_key_helper_fn's generic 500 (measured; the answer does not say why)
                 raise _http_exception(500, {"error": "Internal Server Error."})
             token = hash_token(secret)
             existing = self.store.get(token)
@@ -965,7 +983,7 @@ class KeyService(object):
         if organization_id is not None and self.store.entity("organization", organization_id) is None:
             # get_org_object raises OrganizationNotFoundError (a plain Exception): handle_exception_on_proxy, 500.
             raise ProxyError(500, "Organization doesn't exist in db. Organization=%s. Create organization via "
-                                  "`/organization/new` call." % organization_id)
+                                  "`/organization/new` call." % organization_id, raised_as="Exception")
         budget_id = data.get("budget_id")
         if budget_id is not None and data.get("soft_budget") is None and self.store.budget(budget_id) is None:
             # the insert fails on the foreign key; generate_key_helper_fn answers a generic 500
@@ -976,6 +994,20 @@ class KeyService(object):
         /_test/seed makes them."""
         if data.get("project_id") is not None and self.store.entity("project", data["project_id"]) is None:
             raise _http_exception(404, {"error": "Project not found, project_id=%s" % data["project_id"]})
+
+    def _check_project_assignment(self, data, existing):
+        """_validate_update_key_data: a key cannot move from one project to another (null detaches it); from
+        1.109.0 (_validate_project_assignment) a key without a project may join an existing one of its own team."""
+        if existing.get("project_id") is not None or not self.answers_as("1.109.0"):
+            raise _http_exception(400, "Project reassignment is not supported. Use null to detach the key.")
+        project = self.store.entity("project", data["project_id"])
+        if project is None:
+            raise _http_exception(404, {"error": "Project not found, project_id=%s" % data["project_id"]})
+        team_id = data["team_id"] if "team_id" in data else existing.get("team_id")
+        if team_id is None or team_id != project.get("team_id"):
+            raise _http_exception(400, {"error": "Project %s belongs to team %s. Keys can only be assigned to a project "
+                                                 "owned by their own team (key team: %s)"
+                                                 % (data["project_id"], project.get("team_id"), team_id)})
 
     def _check_update_references(self, data, existing):
         """update_key_fn -> _validate_update_key_data: the key's team (sent or stored) must exist, a team change
@@ -990,31 +1022,29 @@ class KeyService(object):
                                                                  "tpm_limit_type", "rpm_limit_type"))
         if organization_id is not None and throughput and self.store.entity("organization", organization_id) is None:
             # get_org_object raises OrganizationNotFoundError; update_key_fn answers it as a 400 auth_error (measured)
-            raise ProxyError(400, "Authentication Error, Organization doesn't exist in db. Organization=%s. Create "
-                                  "organization via `/organization/new` call." % organization_id, "auth_error", "None")
+            raise ValueError("Organization doesn't exist in db. Organization=%s. Create organization via "
+                             "`/organization/new` call." % organization_id)
         if data.get("team_id") is not None and data["team_id"] != existing.get("team_id"):
             if not self.llm_router:
                 # a proxy without models has no router, and update_key_fn refuses every team change (measured)
-                raise ProxyError(400, str({"error": "LLM router not found. Please set it up by passing in a valid "
-                                                    "config.yaml or adding models via the UI."}), "auth_error", "None")
+                raise _http_exception(400, {"error": "LLM router not found. Please set it up by passing in a valid "
+                                                     "config.yaml or adding models via the UI."})
             # validate_key_team_change (the model-access check needs a router: not mirrored)
             if existing.get("tpm_limit") is not None:
                 if team.get("tpm_limit") and existing["tpm_limit"] > team["tpm_limit"]:
-                    raise ProxyError(403, "Key=%s has a tpm_limit=%s which is greater than the team's tpm_limit=%s."
-                                     % (existing["token"], existing["tpm_limit"], team["tpm_limit"]), "auth_error",
-                                     "None")
+                    raise _http_exception(403, "Key=%s has a tpm_limit=%s which is greater than the team's "
+                                               "tpm_limit=%s." % (existing["token"], existing["tpm_limit"], team["tpm_limit"]))
                 if team.get("rpm_limit") and existing.get("rpm_limit") and existing["rpm_limit"] > team["rpm_limit"]:
-                    raise ProxyError(403, "Key=%s has a rpm_limit=%s which is greater than the team's rpm_limit=%s."
-                                     % (existing["token"], existing["rpm_limit"], team["rpm_limit"]), "auth_error",
-                                     "None")
+                    raise _http_exception(403, "Key=%s has a rpm_limit=%s which is greater than the team's "
+                                               "rpm_limit=%s." % (existing["token"], existing["rpm_limit"], team["rpm_limit"]))
             if existing.get("user_id") is not None and not any(
                     member.get("user_id") == existing["user_id"] for member in team.get("members_with_roles") or []):
-                raise ProxyError(403, "User=%s is not a member of the team=%s. Check team members via `/team/info`."
-                                 % (existing["user_id"], team["team_id"]), "auth_error", "None")
+                raise _http_exception(403, "User=%s is not a member of the team=%s. Check team members via "
+                                           "`/team/info`." % (existing["user_id"], team["team_id"]))
         budget_id = data.get("budget_id")
         if budget_id is not None and "soft_budget" not in data and self.store.budget(budget_id) is None:
-            raise ProxyError(400, "Authentication Error, Foreign key constraint failed on the field: "
-                                  "`LiteLLM_VerificationToken_budget_id_fkey (index)`", "auth_error", "None")
+            raise ValueError("Foreign key constraint failed on the field: `LiteLLM_VerificationToken_budget_id_fkey "
+                             "(index)`")
 
     def _insert(self, data, token, secret, metadata, expires, now, store=True, created_by=PROXY_ADMIN_NAME,
                 key_type="default"):
@@ -1087,7 +1117,8 @@ class KeyService(object):
         response = dict((name, copy.deepcopy(default)) for name, default in GENERATE_RESPONSE_FIELDS)
         for name in GENERATE_RESPONSE_FROM_ROW:
             response[name] = copy.deepcopy(row.get(name))
-        router_settings = dict((name, copy.deepcopy(default)) for name, default in ROUTER_CONFIG_FIELDS)
+        router_settings = dict((name, copy.deepcopy(default)) for name, default in ROUTER_CONFIG_FIELDS
+                               if name not in ROUTER_CONFIG_FIELDS_SINCE or self.answers_as(ROUTER_CONFIG_FIELDS_SINCE[name]))
         router_settings.update(copy.deepcopy(row.get("router_settings") or {}))
         response.update({
             "key": secret, "token": row["token"], "token_id": row["token"], "budget_limits": row.get("budget_limits"),
@@ -1109,12 +1140,11 @@ class KeyService(object):
             with self.store.transaction():
                 return self._update_locked(data)
         except ProxyError as error:
-            if error.error_type == "internal_server_error" and error.message.startswith("{"):
-                # update_key_fn re-raises HTTPExceptions as auth_error ProxyExceptions with param "None".
-                raise ProxyError(error.status, error.message, "auth_error", "None")
+            if error.raised_as == "HTTPException":
+                raise caught_as_auth_error(error)
             raise
         except ValueError as error:
-            raise ProxyError(400, "Authentication Error, %s" % error, "auth_error", "None")
+            raise caught_as_auth_error(error)
 
     def _existing_for_update(self, data):
         if data.get("key") is not None:
@@ -1134,14 +1164,12 @@ class KeyService(object):
     def _update_locked(self, data):
         existing = self._existing_for_update(data)
         if data.get("project_id") is not None and data["project_id"] != existing.get("project_id"):
-            # _validate_update_key_data: a key cannot move to (or into) a project; null detaches it (measured)
-            raise ProxyError(400, "Project reassignment is not supported. Use null to detach the key.", "auth_error",
-                             "None")
+            self._check_project_assignment(data, existing)
         if self.strict_references:
             self._check_update_references(data, existing)
         if "models" in data and data["models"] is None:
             # models is String[] in schema.prisma: Prisma refuses null, update_key_fn answers it as auth_error
-            raise ProxyError(400, "Authentication Error, " + _PRISMA_MODELS_NULL, "auth_error", "None")
+            raise ValueError(_PRISMA_MODELS_NULL)
         key = data.get("key") if data.get("key") is not None else existing["token"]
         now = _now()
         row = dict(existing)
@@ -1200,8 +1228,7 @@ class KeyService(object):
                 continue
             if "metadata" in values and (sent_metadata is None or (reserved in sent_metadata
                                                                    and sent_metadata[reserved] != kept)):
-                raise ProxyError(400, "%s is immutable once set and cannot be changed via update." % reserved,
-                                 "auth_error", "None")
+                raise _http_exception(400, "%s is immutable once set and cannot be changed via update." % reserved)
             metadata[reserved] = kept
         for field in METADATA_FIELDS_PREMIUM + METADATA_FIELDS:
             if data.get(field) is not None:
@@ -1252,7 +1279,8 @@ class KeyService(object):
                 # the archive row's model refuses null metadata; nothing is deleted (measured)
                 raise ProxyError(500, "1 validation error for LiteLLM_DeletedVerificationToken\nmetadata\n  Input should "
                                       "be a valid dictionary [type=dict_type, input_value=None, input_type=NoneType]\n"
-                                      "    For further information visit https://errors.pydantic.dev/2.14/v/dict_type")
+                                      "    For further information visit https://errors.pydantic.dev/2.14/v/dict_type",
+                                 raised_as="Exception")
             now = _now()
             for row in rows:
                 self._archive(row, now)
@@ -1297,18 +1325,18 @@ class KeyService(object):
     def list(self, query):
         if query.get("status") is not None and query["status"] not in ("active", "expired", "revoked", "deleted"):
             raise ProxyError(400, str({"error": "Invalid status value. Supported: 'active', 'expired', 'revoked', 'deleted'."}),
-                             "internal_server_error", "None")
+                             "internal_server_error", "None", raised_as="HTTPException")
         if query.get("expires") is not None and query["expires"] not in ("active", "expired"):
             raise ProxyError(400, str({"error": "Invalid expires value. Supported: 'active', 'expired'."}),
-                             "internal_server_error", "None")
+                             "internal_server_error", "None", raised_as="HTTPException")
         if query.get("sort_by") is not None:
             valid = ["spend", "max_budget", "created_at", "updated_at", "token", "key_alias"]
             if query["sort_by"] not in valid:
                 raise ProxyError(400, str({"error": "Invalid sort column. Must be one of: %s" % ", ".join(valid)}),
-                                 "internal_server_error", "None")
+                                 "internal_server_error", "None", raised_as="HTTPException")
             if query["sort_order"].lower() not in ("asc", "desc"):
                 raise ProxyError(400, str({"error": "Invalid sort order. Must be 'asc' or 'desc'"}),
-                                 "internal_server_error", "None")
+                                 "internal_server_error", "None", raised_as="HTTPException")
         page, size = query["page"], query["size"]
         if any(query.get(name) for name in ("status", "expires", "sort_by", "substring_matching", "project_id", "agent_id",
                                             "access_group_id", "search")):
@@ -1319,10 +1347,11 @@ class KeyService(object):
             if any(row.get("metadata") is None for row in rows):
                 # each key on the page becomes a UserAPIKeyAuth, whose metadata must be a dict: one key with null
                 # metadata breaks the whole page (measured)
-                raise ProxyError(500, "Authentication Error, 1 validation error for UserAPIKeyAuth\nmetadata\n  Input "
+                raise ProxyError(500, "1 validation error for UserAPIKeyAuth\nmetadata\n  Input "
                                       "should be a valid dictionary [type=dict_type, input_value=None, "
                                       "input_type=NoneType]\n    For further information visit "
-                                      "https://errors.pydantic.dev/2.14/v/dict_type", "internal_server_error", "None")
+                                      "https://errors.pydantic.dev/2.14/v/dict_type", "internal_server_error", "None",
+                                 raised_as="Exception", prefix="Authentication Error, ")
             keys = [self._list_view(row) for row in rows]
         else:
             keys = [row["token"] for row in rows]
@@ -1400,7 +1429,8 @@ class KeyService(object):
         """Rotate a key in place (/key/regenerate, /key/{key}/regenerate): new secret, same row, old one archived."""
         if self.plain_proxy:
             # Measured on a non-premium 1.108.7 proxy: a ValueError surfaced as a 500, not a 403.
-            raise ProxyError(500, "Regenerating Virtual Keys is an Enterprise feature, %s" % NOT_PREMIUM_USER)
+            raise ProxyError(500, "Regenerating Virtual Keys is an Enterprise feature, %s" % NOT_PREMIUM_USER,
+                             raised_as="Exception")
         key = (data or {}).get("key") or path_key
         if not key:
             raise _http_exception(400, {"error": "No key passed in."})
@@ -1683,6 +1713,12 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
         if not api_key.startswith("sk-"):
             raise ProxyError(401, "LiteLLM Virtual Key expected. Received=%s, expected to start with 'sk-'." % _masked(api_key),
                              "auth_error", "None")
+        if not self.server.service.answers_as("1.108.0"):
+            # user_api_key_auth rewrote the 401 of a key it could not find, naming the key's hash (abbreviate_api_key)
+            raise ProxyError(401, "Authentication Error, Invalid proxy server token passed. Received API Key = %s, Key "
+                                  "Hash (Token) =%s. Unable to find token in cache or `LiteLLM_VerificationTokenTable`"
+                             % ("sk-...%s" % api_key[-4:] if len(api_key) >= MINIMUM_CUSTOM_KEY_LENGTH else "sk-...",
+                                hash_token(api_key)), "token_not_found_in_db", "key")
         raise ProxyError(401, "Authentication Error, Invalid API key provided.", "token_not_found_in_db", "key")
 
     def _dispatch(self, method):
@@ -1712,10 +1748,10 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
         except RequestInvalid as invalid:
             self._send(422, {"detail": invalid.errors})
         except ProxyError as error:
-            self._send(error.status, error.body())
+            self._send(error.status, error.body(self.server.service.litellm_version))
         except ValueError as error:
             # handle_exception_on_proxy: an unexpected exception becomes a 500 with its text.
-            self._send(500, ProxyError(500, str(error)).body())
+            self._send(500, ProxyError(500, str(error), raised_as="Exception").body(self.server.service.litellm_version))
 
     def _json_body(self, raw_body, required=True):
         if not raw_body.strip():

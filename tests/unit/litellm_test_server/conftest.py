@@ -51,6 +51,14 @@ class Api(object):
         self.session.close()
 
 
+@pytest.fixture(params=["1.108.7", "1.109.3"])
+def release(request, litellm_server):
+    """The server answers as each release on both sides of 1.109.0, which changed the shape of errors (the fixture
+    resets it after the test): the test looks up what each release answers, as measured on it."""
+    litellm_server.litellm_version = request.param
+    return request.param
+
+
 @pytest.fixture
 def api(litellm_server):
     client = Api(litellm_server)

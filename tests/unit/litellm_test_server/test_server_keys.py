@@ -75,10 +75,11 @@ def test_generate_with_chosen_key(api):
     ("abcdefghijklmnopqrst", "{'error': \"Invalid key format. LiteLLM Virtual Key must start with 'sk-'. Received: abcd****qrst\"}"),
     ("sk-short", "{'error': 'Invalid key format. LiteLLM Virtual Key must be at least 16 characters long.'}"),
 ])
-def test_generate_rejects_bad_chosen_key(api, secret, message):
+def test_generate_rejects_bad_chosen_key(api, release, secret, message):
     response = api.post("/key/generate", {"key": secret})
     assert response.status_code == 400
-    assert error_of(response) == {"message": message, "type": "internal_server_error", "param": None, "code": "400"}
+    error_type = {"1.108.7": "internal_server_error", "1.109.3": "invalid_request_error"}[release]
+    assert error_of(response) == {"message": message, "type": error_type, "param": None, "code": "400"}
 
 
 def test_generate_duration_sets_expires_and_is_not_kept(api):
@@ -272,11 +273,11 @@ def test_delete_by_keys_and_by_aliases(api):
     assert api.get("/key/list").json()["total_count"] == 0
 
 
-def test_delete_nothing_matching_is_404_no_keys_found(api):
+def test_delete_nothing_matching_is_404_no_keys_found(api, release):
     response = api.post("/key/delete", {"key_aliases": ["never-existed"]})
     assert response.status_code == 404
-    assert error_of(response) == {"message": "{'error': 'No keys found'}", "type": "internal_server_error",
-                                  "param": None, "code": "404"}
+    error_type = {"1.108.7": "internal_server_error", "1.109.3": "invalid_request_error"}[release]
+    assert error_of(response) == {"message": "{'error': 'No keys found'}", "type": error_type, "param": None, "code": "404"}
 
 
 # -- list ----------------------------------------------------------------------------------------------------
@@ -380,12 +381,12 @@ PREMIUM_MESSAGE = ("{'error': 'This feature is only available for LiteLLM Enterp
 
 
 @pytest.mark.parametrize("field", ["tags", "guardrails", "policies", "prompts"])
-def test_plain_proxy_refuses_enterprise_fields_on_generate(litellm_server, api, field):
+def test_plain_proxy_refuses_enterprise_fields_on_generate(litellm_server, api, release, field):
     litellm_server.plain_proxy = True
     response = api.post("/key/generate", {"key_alias": "p", field: ["x"]})
     assert response.status_code == 403
-    assert error_of(response) == {"message": PREMIUM_MESSAGE % field, "type": "internal_server_error", "param": None,
-                                  "code": "403"}
+    error_type = {"1.108.7": "internal_server_error", "1.109.3": "auth_error"}[release]
+    assert error_of(response) == {"message": PREMIUM_MESSAGE % field, "type": error_type, "param": None, "code": "403"}
     assert api.get("/key/list").json()["total_count"] == 0
 
 
@@ -394,12 +395,13 @@ def test_plain_proxy_accepts_empty_enterprise_lists(litellm_server, api):
     assert api.post("/key/generate", {"key_alias": "p", "tags": []}).status_code == 200
 
 
-def test_plain_proxy_refuses_enterprise_fields_on_update(litellm_server, api):
+def test_plain_proxy_refuses_enterprise_fields_on_update(litellm_server, api, release):
     created = api.generate(key_alias="p-upd")
     litellm_server.plain_proxy = True
     response = api.post("/key/update", {"key": created["token"], "guardrails": ["g"]})
     assert response.status_code == 403
-    assert error_of(response) == {"message": PREMIUM_MESSAGE % "guardrails", "type": "auth_error", "param": "None",
+    param = {"1.108.7": "None", "1.109.3": None}[release]
+    assert error_of(response) == {"message": PREMIUM_MESSAGE % "guardrails", "type": "auth_error", "param": param,
                                   "code": "403"}
 
 

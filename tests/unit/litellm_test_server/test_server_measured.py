@@ -13,7 +13,8 @@ import pytest
 
 from litellm_test_server.common import next_reset_time
 
-ROUTER_FIELDS = 20
+# UpdateRouterConfig's fields: 1.109.0 added content_policy_fallbacks
+ROUTER_FIELDS = {"1.108.7": 20, "1.109.3": 21}
 
 
 def error_of(response):
@@ -26,11 +27,11 @@ def new_key(api, alias, **body):
 
 # -- keys ---------------------------------------------------------------------------------------------------------
 
-def test_generate_answer_shapes(api):
+def test_generate_answer_shapes(api, release):
     api.post("/budget/new", {"budget_id": "b"})
     created = new_key(api, "k", router_settings={"num_retries": 2}, soft_budget=1.0)
     # the whole UpdateRouterConfig, the sent fields set
-    assert len(created["router_settings"]) == ROUTER_FIELDS and created["router_settings"]["num_retries"] == 2
+    assert len(created["router_settings"]) == ROUTER_FIELDS[release] and created["router_settings"]["num_retries"] == 2
     assert created["router_settings"]["model_group_alias"] == {} and created["router_settings"]["timeout"] is None
     # the linked budget with its (unset) relations; UTC written "Z" by the pydantic answer, "+00:00" by /key/info
     assert created["litellm_budget_table"]["keys"] is None and created["created_at"].endswith("Z")
@@ -39,21 +40,31 @@ def test_generate_answer_shapes(api):
     assert info["litellm_organization_table"] is None and info["jwt_key_mappings"] is None
 
 
-def test_get_spend_routes_permission_needs_a_license(api, litellm_server):
+def test_get_spend_routes_permission_needs_a_license(api, litellm_server, release):
     litellm_server.plain_proxy = True
     refused = api.post("/key/generate", {"key_alias": "s", "permissions": {"get_spend_routes": True}})
-    assert refused.status_code == 500 and error_of(refused)["message"] == "{'error': 'Internal Server Error.'}"
+    if release == "1.108.7":
+        # a ValueError that generate_key_helper_fn turns into its generic 500
+        assert refused.status_code == 500 and error_of(refused)["message"] == "{'error': 'Internal Server Error.'}"
+    else:
+        assert refused.status_code == 403 and error_of(refused)["type"] == "auth_error"
+        assert "only available for LiteLLM Enterprise users: get_spend_routes" in error_of(refused)["message"]
     assert api.post("/key/generate", {"key_alias": "p", "permissions": {"pii": False}}).status_code == 200
     litellm_server.plain_proxy = False
     assert api.post("/key/generate", {"key_alias": "s", "permissions": {"get_spend_routes": True}}).status_code == 200
 
 
-def test_update_models_null_is_refused_by_the_database(api):
+def test_update_models_null_is_refused_by_the_database(api, release):
     key = new_key(api, "m", models=["gpt-4o"])
     refused = api.post("/key/update", {"key": key["token"], "models": None})
     assert refused.status_code == 400
     error = error_of(refused)
-    assert error["type"] == "auth_error" and error["param"] == "None"
+    if release == "1.108.7":
+        assert error["type"] == "auth_error" and error["param"] == "None"
+        assert error["message"].startswith("Authentication Error, Unable to match input value")
+    else:
+        assert error["type"] == "invalid_request_error" and error["param"] is None
+        assert error["message"].startswith("Unable to match input value")
     assert "`data.models`: A value is required but not set" in error["message"]
     assert api.info(key["token"])["models"] == ["gpt-4o"]
 
@@ -96,16 +107,36 @@ def test_null_metadata_breaks_full_lists_and_deletion(api):
     assert api.post("/key/delete", {"keys": [key["token"]]}).status_code == 200
 
 
-def test_projects(api):
+def test_projects(api, release):
     missing = api.post("/key/generate", {"key_alias": "p", "project_id": "nowhere", "tags": ["a"]})
     assert missing.status_code == 404  # before the Enterprise check of tags
     assert error_of(missing)["message"] == "{'error': 'Project not found, project_id=nowhere'}"
     key = new_key(api, "q")
     moved = api.post("/key/update", {"key": key["token"], "project_id": "nowhere"})
-    assert moved.status_code == 400 and error_of(moved) == {
-        "message": "Project reassignment is not supported. Use null to detach the key.", "type": "auth_error",
-        "param": "None", "code": "400"}
+    if release == "1.108.7":
+        # no key may join a project after its creation
+        assert moved.status_code == 400 and error_of(moved) == {
+            "message": "Project reassignment is not supported. Use null to detach the key.", "type": "auth_error",
+            "param": "None", "code": "400"}
+    else:
+        # a key without a project may join one that exists (_validate_project_assignment)
+        assert moved.status_code == 404 and error_of(moved) == {
+            "message": "{'error': 'Project not found, project_id=nowhere'}", "type": "invalid_request_error",
+            "param": None, "code": "404"}
     assert api.post("/key/update", {"key": key["token"], "project_id": None}).status_code == 200
+
+
+def test_a_key_joins_a_project_of_its_team_from_1_109(api):
+    assert api.post("/_test/seed", {"teams": [{"team_id": "t1"}, {"team_id": "t2"}],
+                                    "projects": [{"project_id": "p1", "team_id": "t1"}]}).status_code == 200
+    other_team = new_key(api, "other", team_id="t2")
+    refused = api.post("/key/update", {"key": other_team["token"], "project_id": "p1"})
+    assert refused.status_code == 400 and "Project p1 belongs to team t1" in error_of(refused)["message"]
+    key = new_key(api, "joins", team_id="t1")
+    assert api.post("/key/update", {"key": key["token"], "project_id": "p1"}).status_code == 200
+    assert api.info(key["token"])["project_id"] == "p1"
+    moved = api.post("/key/update", {"key": key["token"], "project_id": "p2"})
+    assert moved.status_code == 400 and "Project reassignment is not supported" in error_of(moved)["message"]
 
 
 def test_budget_windows(api):

@@ -57,7 +57,7 @@ def test_the_master_keys_user_joins_every_new_team_as_admin(api, litellm_server)
     assert new_team(api, team_id="c3")["members_with_roles"] == []
 
 
-def test_team_alias_is_not_unique_but_team_id_is(api):
+def test_team_alias_is_not_unique_but_team_id_is(api, release):
     first = new_team(api, team_alias="twins")
     second = new_team(api, team_alias="twins")
     assert first["team_id"] != second["team_id"]
@@ -67,7 +67,8 @@ def test_team_alias_is_not_unique_but_team_id_is(api):
     assert response.status_code == 400
     assert error_of(response) == {
         "message": "{'error': 'Team id = unique already exists. Please use a different team id.'}",
-        "type": "internal_server_error", "param": None, "code": "400"}
+        "type": {"1.108.7": "internal_server_error", "1.109.3": "invalid_request_error"}[release], "param": None,
+        "code": "400"}
 
 
 def test_new_team_members_create_users_and_memberships(api):
@@ -135,11 +136,12 @@ def test_update_team_replaces_metadata_and_answers_the_row(api):
     assert team_info(api, "u")["team_info"]["metadata"] == {"b": 2, "guardrails": ["g"], "tags": ["t"]}
 
 
-def test_update_unknown_team_is_404(api):
+def test_update_unknown_team_is_404(api, release):
     response = api.post("/team/update", {"team_id": "ghost", "max_budget": 1})
     assert response.status_code == 404
+    error_type = {"1.108.7": "internal_server_error", "1.109.3": "invalid_request_error"}[release]
     assert error_of(response) == {"message": "{'error': 'Team not found, passed team_id=ghost'}",
-                                  "type": "internal_server_error", "param": None, "code": "404"}
+                                  "type": error_type, "param": None, "code": "404"}
     missing = api.post("/team/update", {"max_budget": 1})
     assert missing.status_code == 422
     assert missing.json()["detail"] == [{"type": "missing", "loc": ["body", "team_id"], "msg": "Field required"}]
@@ -219,7 +221,7 @@ def test_member_delete_removes_membership_and_the_members_team_keys(api):
 
 # -- /team/info, /team/list, /v2/team/list ------------------------------------------------------------------------
 
-def test_team_info_shape(api):
+def test_team_info_shape(api, release):
     new_team(api, team_id="i", team_alias="info", members_with_roles=[{"user_id": "u1", "role": "user"}])
     key = api.generate(team_id="i", key_alias="k")
     body = team_info(api, "i")
@@ -230,8 +232,10 @@ def test_team_info_shape(api):
     assert [item["token"] for item in body["keys"]] == [key["token"]]
     missing = api.get("/team/info", params={"team_id": "ghost"})
     assert missing.status_code == 404
+    # team_info re-raises what it catches: as an auth_error with param "None" before 1.109.0
+    expected = {"1.108.7": ("auth_error", "None"), "1.109.3": ("invalid_request_error", None)}[release]
     assert error_of(missing) == {"message": "{'message': 'Team not found, passed team id: ghost.'}",
-                                 "type": "auth_error", "param": "None", "code": "404"}
+                                 "type": expected[0], "param": expected[1], "code": "404"}
 
 
 def test_team_list_is_a_bare_list_and_v2_pages(api):
@@ -288,13 +292,14 @@ def test_team_delete_checks_every_id_first(api):
 
 # -- keys and teams -----------------------------------------------------------------------------------------------
 
-def test_key_of_a_missing_team_is_created_but_not_updatable_with_strict_references(litellm_server, api):
+def test_key_of_a_missing_team_is_created_but_not_updatable_with_strict_references(litellm_server, api, release):
     litellm_server.strict_references = True
     created = api.generate(team_id="no-such-team", key_alias="orphan")
     response = api.post("/key/update", {"key": created["token"], "max_budget": 1})
     assert response.status_code == 404
+    expected = {"1.108.7": ("auth_error", "None"), "1.109.3": ("invalid_request_error", None)}[release]
     assert error_of(response) == {"message": "{'error': \"%s\"}" % (TEAM_MISSING % "no-such-team"),
-                                  "type": "auth_error", "param": "None", "code": "404"}
+                                  "type": expected[0], "param": expected[1], "code": "404"}
     new_team(api, team_id="no-such-team")
     assert api.post("/key/update", {"key": created["token"], "max_budget": 1}).status_code == 200
 
@@ -365,3 +370,15 @@ def test_counters_count_team_endpoints(litellm_server, api):
     assert counts["counts"] == {"POST /team/new": 1, "GET /team/info": 1, "POST /team/member_add": 1,
                                 "POST /team/delete": 1}
     assert counts["writes"] == 3 and counts["accepted_writes"] == 2
+
+
+def test_team_list_v2_answers_the_callers_membership_from_1_109(api, release):
+    assert api.post("/team/new", {"team_id": "mine"}).status_code == 200
+    assert api.post("/_test/seed", {"teams": [{"team_id": "not-mine"}]}).status_code == 200
+    teams = dict((team["team_id"], team) for team in api.get("/v2/team/list").json()["teams"])
+    if release == "1.108.7":
+        assert "caller_membership" not in teams["mine"]
+    else:
+        # the master key's user joined the team it made; the seeded team does not list it
+        assert teams["mine"]["caller_membership"] == {"spend": 0.0, "max_budget": None, "budget_reset_at": None}
+        assert teams["not-mine"]["caller_membership"] is None
