@@ -48,6 +48,17 @@ SETTINGS_WRITES = {
 }
 
 
+def _written_fields(path):
+    """(field, phase) of every field-table field a write to ``path`` sends: phase 'create' or 'update'."""
+    for table, writes in SETTINGS_WRITES.items():
+        phase = writes.get(path)
+        if phase is None:
+            continue
+        module_name, name = table.split('.')
+        for field in getattr(collection_module_utils(module_name), name).fields:
+            yield field, phase
+
+
 def newer_parts(path, body, release):
     """What of a write ``body`` to ``path`` the field tables mark as added after ``release``: a list of
     (option, since), ``object_permission.skills`` for an entry. The modules refuse to send these to such a proxy
@@ -56,22 +67,17 @@ def newer_parts(path, body, release):
     if not isinstance(body, dict) or release is None:
         return []
     found = []
-    for table, writes in SETTINGS_WRITES.items():
-        phase = writes.get(path)
-        if phase is None:
+    for field, phase in _written_fields(path):
+        if field.name not in body:
             continue
-        module_name, name = table.split('.')
-        for field in getattr(collection_module_utils(module_name), name).fields:
-            if field.name not in body:
-                continue
-            since = field.since.get(phase)
-            if since and releases.release_key(release) < releases.release_key(since):
-                found.append((field.name, since))
-            for entry, entry_since in sorted(field.entries_since.items()):
-                sent = body[field.name]
-                if (isinstance(sent, dict) and sent.get(entry)
-                        and releases.release_key(release) < releases.release_key(entry_since)):
-                    found.append(('%s.%s' % (field.name, entry), entry_since))
+        since = field.since.get(phase)
+        if since and releases.release_key(release) < releases.release_key(since):
+            found.append((field.name, since))
+        for entry, entry_since in sorted(field.entries_since.items()):
+            sent = body[field.name]
+            if (isinstance(sent, dict) and sent.get(entry)
+                    and releases.release_key(release) < releases.release_key(entry_since)):
+                found.append(('%s.%s' % (field.name, entry), entry_since))
     return found
 
 
@@ -86,17 +92,12 @@ def without_newer_parts(path, body, release):
     for option, _since in newer_parts(path, body, release):
         if '.' not in option:
             stripped.pop(option, None)
-    for table, writes in SETTINGS_WRITES.items():
-        phase = writes.get(path)
-        if phase is None:
+    for field, _phase in _written_fields(path):
+        sent = stripped.get(field.name)
+        if not isinstance(sent, dict):
             continue
-        module_name, name = table.split('.')
-        for field in getattr(collection_module_utils(module_name), name).fields:
-            sent = stripped.get(field.name)
-            if not isinstance(sent, dict):
-                continue
-            lacking = [entry for entry, since in field.entries_since.items()
-                       if releases.release_key(release) < releases.release_key(since)]
-            if any(entry in sent for entry in lacking):
-                stripped[field.name] = dict((k, v) for k, v in sent.items() if k not in lacking)
+        lacking = [entry for entry, since in field.entries_since.items()
+                   if releases.release_key(release) < releases.release_key(since)]
+        if any(entry in sent for entry in lacking):
+            stripped[field.name] = dict((k, v) for k, v in sent.items() if k not in lacking)
     return stripped
