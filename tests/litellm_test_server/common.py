@@ -199,8 +199,7 @@ def caught_as_auth_error(error):
     ValueError here; a ProxyError stands for an HTTPException)."""
     if isinstance(error, ProxyError):
         return ProxyError(error.status, error.message, "auth_error", "None", raised_as="HTTPException")
-    return ProxyError(getattr(error, "status", 400), str(error), "auth_error", "None", raised_as="Exception",
-                      prefix="Authentication Error, ")
+    return ProxyError(400, str(error), "auth_error", "None", raised_as="Exception", prefix="Authentication Error, ")
 
 
 class RequestInvalid(Exception):
