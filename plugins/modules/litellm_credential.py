@@ -68,23 +68,28 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: The OpenAI key the production models use, from Ansible Vault
+- name: The OpenAI key the production models use
   llmops.litellm.litellm_credential:
     api_url: https://litellm.example.com
     api_key: "{{ litellm_master_key }}"
     credential_name: openai-prod
     credential_values:
-      api_key: "{{ vault_openai_api_key }}"
+      api_key: "{{ openai_api_key }}"
       api_base: https://api.openai.com/v1
     credential_info:
       custom_llm_provider: openai
+  vars:
+    # Keep it in Ansible Vault (ansible-vault encrypt_string); here it is read from the environment.
+    openai_api_key: "{{ lookup('ansible.builtin.env', 'OPENAI_API_KEY', default='replace-me') }}"
 
 - name: Rotate that key once (then go back to the default, update_secrets=on_create)
   llmops.litellm.litellm_credential:
     credential_name: openai-prod
     credential_values:
-      api_key: "{{ vault_openai_api_key_new }}"
+      api_key: "{{ openai_api_key_new }}"
     update_secrets: always
+  vars:
+    openai_api_key_new: "{{ lookup('ansible.builtin.env', 'OPENAI_API_KEY_NEW', default='replace-me-too') }}"
 
 - name: Delete a credential
   llmops.litellm.litellm_credential:

@@ -523,7 +523,6 @@ class Catalogue:
             record, **every_example(BUDGET_EXAMPLES, 1)), record))
         add_all('budget delete', self.object_plan(budget, self.budget_params(record, state='absent'), record))
 
-
     def credential_params(self, record=None, **settings):
         identity = {'credential_name': record['credential_name'] if record else self.new_alias('credential'),
                     'update_secrets': 'on_create'}

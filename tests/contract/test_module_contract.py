@@ -7,8 +7,9 @@
 * End to end against the real proxy with its database (no Enterprise license, no models), in one -vvv run: key
   lifecycle (check mode, create, no change, update with merged metadata, delete, delete again), a key set,
   users, a budget and a team with members (added, removed, a role the plain proxy refuses), the info modules,
-  a credential (its secret write-only, rotated once), a key of a missing team refused before any write, an Enterprise-only setting refused as such, a wrong API key
-  refused as an authentication failure, and no secret anywhere in the output.
+  a credential (its secret write-only, rotated once), a key of a missing team refused before any write, an
+  Enterprise-only setting refused as such, a wrong API key refused as an authentication failure, and no secret
+  anywhere in the output.
 """
 
 import copy
