@@ -8,8 +8,9 @@
 A credential is identified by its ``credential_name``, which the caller chooses. LiteLLM 1.108.7 and 1.109.3's
 credential_endpoints/endpoints.py, on a proxy started with ``STORE_MODEL_IN_DB=True``: ``POST /credentials`` refuses a
 name that exists (409); ``GET /credentials/by_name/{name}`` answers the values of sensitive names masked
-(``get_masked_values``: ``"sk****-1"``); ``PATCH /credentials/{name}`` needs ``credential_info`` and merges the values
-and the info it is sent into the stored ones; ``DELETE /credentials/{name}``.
+(``get_masked_values``: ``"sk****-1"``); ``PATCH /credentials/{name}`` needs ``credential_info`` (1.100.0 also
+``credential_name`` and ``credential_values``) and merges the values and the info it is sent into the stored ones;
+``DELETE /credentials/{name}``.
 
 The secrets are write-only (the engine's ``Field(write_only=...)``): the module cannot read them back, so they are
 never compared; the shared option ``update_secrets`` says whether a run sends them again.
@@ -90,8 +91,10 @@ class CredentialResource(Resource):
         return client.new_credential(body, return_request=True)
 
     def update_request(self, client, record, values):
-        body = dict(values)
-        body.setdefault('credential_info', {})
+        # Every release takes credential_info (1.108.7 and later require it); 1.100.0 requires credential_name and
+        # credential_values too (its PATCH takes a whole CredentialItem). Empty mappings change nothing: LiteLLM merges.
+        body = {'credential_name': record['credential_name'], 'credential_values': {}, 'credential_info': {}}
+        body.update(values)
         return client.update_credential(record['credential_name'], body, return_request=True)
 
     def delete_request(self, client, record):

@@ -182,7 +182,7 @@ requests:
     body:
       description: JSON body, or null for a GET; secrets are masked.
       type: raw
-      sample: {credential_values: {api_base: https://eu.api.openai.com/v1}, credential_info: {}}
+      sample: {credential_name: openai-prod, credential_values: {api_base: https://eu.api.openai.com/v1}, credential_info: {}}
     sent:
       description: Whether the request was sent (false for the writes of a check run).
       type: bool

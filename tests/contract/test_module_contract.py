@@ -585,7 +585,8 @@ def test_credential_secrets_are_write_only(module_runs, real_proxy):
     _ok(rotated, 'update')
     assert rotated['changed_settings'] == ['credential_values']
     assert [(r['method'], r['body']) for r in _writes(rotated)] == [
-        ('PATCH', {'credential_values': {'api_key': REDACTED}, 'credential_info': {}})]
+        ('PATCH', {'credential_name': module_runs.name('credential'), 'credential_values': {'api_key': REDACTED},
+                   'credential_info': {}})]
     (stored,) = module_runs['credential info']['credentials']
     assert stored['credential_values'] == {'api_key': REDACTED, 'api_base': 'https://contract.example/v1'}
     refused = module_runs['credential masked value refused']

@@ -74,7 +74,7 @@ def test_always_sends_the_secret_again_and_only_what_differs(reconciler):
     assert plan.action == 'update' and plan.changed_settings == ['credential_values']
     (request,) = plan.requests
     assert request.method == 'PATCH' and request.url.endswith('/credentials/c')
-    assert request.json == {'credential_values': {'api_key': SECRET}, 'credential_info': {}}
+    assert request.json == {'credential_name': 'c', 'credential_values': {'api_key': SECRET}, 'credential_info': {}}
     assert SECRET not in json.dumps(plan.diff) and SECRET not in json.dumps(plan_of(plan.requests))
 
 
@@ -82,7 +82,8 @@ def test_a_changed_public_value_is_sent_alone(reconciler):
     plan = reconciler.plan(params(credential_values={'api_key': SECRET, 'api_base': 'https://b'}), STORED)
     (request,) = plan.requests
     # The stored (masked) api_key is never sent back, nor the declared secret under on_create.
-    assert request.json == {'credential_values': {'api_base': 'https://b'}, 'credential_info': {}}
+    assert request.json == {'credential_name': 'c', 'credential_values': {'api_base': 'https://b'},
+                            'credential_info': {}}
     assert plan.diff['before']['credential_values'] == {'api_key': '********', 'api_base': 'https://a'}
     assert plan.diff['after']['credential_values'] == {'api_key': '********', 'api_base': 'https://b'}
 

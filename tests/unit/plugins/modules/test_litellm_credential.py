@@ -67,7 +67,8 @@ def test_lifecycle(run_module, litellm_server):
     # Only the value that differs, and the credential_info LiteLLM's PATCH requires; never the secret. (Ansible's
     # no_log hides every declared value of credential_values in the module's output.)
     assert [r['body'] for r in updated['requests'] if r['method'] == 'PATCH'] == [
-        {'credential_values': {'api_base': 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'}, 'credential_info': {}}]
+        {'credential_name': 'openai-prod', 'credential_values': {'api_base': 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'},
+         'credential_info': {}}]
     assert stored(litellm_server)['credential_values'] == moved['credential_values']
     assert run_module(litellm_credential, **moved)['changed'] is False
 
@@ -102,7 +103,8 @@ def test_update_secrets_always_sends_them_again(run_module, openai, litellm_serv
 def test_credential_info_is_compared_and_merged(run_module, openai, litellm_server):
     result = run_module(litellm_credential, credential_name='openai-prod', credential_info={'team': 'ml'})
     assert result['changed'] and result['changed_settings'] == ['credential_info']
-    assert [r['body'] for r in result['requests'] if r['method'] == 'PATCH'] == [{'credential_info': {'team': 'ml'}}]
+    assert [r['body'] for r in result['requests'] if r['method'] == 'PATCH'] == [
+        {'credential_name': 'openai-prod', 'credential_values': {}, 'credential_info': {'team': 'ml'}}]
     assert stored(litellm_server)['credential_info'] == {'custom_llm_provider': 'openai', 'team': 'ml'}
     assert result['credential']['credential_info'] == {'custom_llm_provider': 'openai', 'team': 'ml'}
     assert run_module(litellm_credential, credential_name='openai-prod', credential_info={'team': 'ml'})[
