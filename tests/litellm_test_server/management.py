@@ -1351,13 +1351,22 @@ class CredentialService(object):
     def credential(self, name):
         return self.store.entity("credential", name)
 
-    @staticmethod
-    def view(row):
-        """CredentialView: credential_values masked as get_masked_values(unmasked_length=4, number_of_asterisks=4)."""
-        return {"credential_name": row["credential_name"], "display_name": row.get("display_name"),
+    @property
+    def reworked(self):
+        """Whether the server answers as a release with the credential endpoints of 1.108.7 (display names, 409, 404s,
+        PATCH of an UpdateCredentialItem) rather than as 1.100.0."""
+        return self.keys.answers_as(CREDENTIAL_ENDPOINTS_REWORKED_SINCE)
+
+    def view(self, row):
+        """CredentialView: credential_values masked as get_masked_values(unmasked_length=4, number_of_asterisks=4);
+        1.100.0 answers a CredentialItem (no display_name, no source)."""
+        view = {"credential_name": row["credential_name"], "display_name": row.get("display_name"),
                 "credential_info": copy.deepcopy(row.get("credential_info") or {}),
                 "credential_values": masked_credential_values(row.get("credential_values") or {}),
                 "source": "db"}
+        if not self.reworked:
+            del view["display_name"], view["source"]
+        return view
 
     def _values_of_model(self, model_id):
         """_resolve_deployment_credentials: the server has no models (its router knows none)."""
@@ -1374,6 +1383,10 @@ class CredentialService(object):
         now = _db_time(_now())
         with self.store.transaction():
             if self.credential(name) is not None:
+                if not self.reworked:
+                    # 1.100.0 does not catch Prisma's unique violation: handle_exception_on_proxy answers its text.
+                    raise ProxyError(500, "Unique constraint failed on the fields: (`credential_name`)",
+                                     raised_as="Exception")
                 raise _http_exception(409, "Credential '%s' already exists. Update it with PATCH /credentials/%s, or "
                                            "delete it first." % (name, name))
             row = {"credential_name": name, "display_name": display_name,
@@ -1394,6 +1407,8 @@ class CredentialService(object):
         return self.view(row)
 
     def update(self, name, data):
+        if not self.reworked:
+            return self._update_1_100(name, data)
         if data.get("credential_name") and data["credential_name"] != name:
             raise ProxyError(400, "credential_name is immutable. Set display_name to change how the credential is "
                                   "labeled.", "validation_error", "credential_name")
@@ -1426,9 +1441,31 @@ class CredentialService(object):
             self.store.put_entity("credential", name, row, row.get("created_at"))
         return {"success": True, "message": "Credential updated successfully"}
 
+    def _update_1_100(self, name, data):
+        """1.100.0's update_credential: the body is a whole CredentialItem; its credential_name renames the credential;
+        values and info are merged into the stored ones."""
+        now = _db_time(_now())
+        with self.store.transaction():
+            row = self.credential(name)
+            if row is None:
+                raise _http_exception(404, "Credential not found in DB.")
+            values = dict(row.get("credential_values") or {})
+            values.update(data.get("credential_values") or {})
+            info = dict(row.get("credential_info") or {})
+            info.update(data.get("credential_info") or {})
+            row = dict(row, credential_name=data["credential_name"] or name, credential_values=values,
+                       credential_info=info, updated_at=now, updated_by=PROXY_ADMIN_NAME)
+            if row["credential_name"] != name:
+                self.store.delete_entity("credential", name)
+            self.store.put_entity("credential", row["credential_name"], row, row.get("created_at"))
+        return {"success": True, "message": "Credential updated successfully"}
+
     def delete(self, name):
         with self.store.transaction():
             if self.credential(name) is None:
+                if not self.reworked:
+                    # 1.100.0 deletes by name without looking: a missing one is "deleted" too.
+                    return {"success": True, "message": "Credential deleted successfully"}
                 raise _http_exception(404, "Credential not found. Got credential name: " + name)
             self.store.delete_entity("credential", name)
         return {"success": True, "message": "Credential deleted successfully"}
@@ -1437,6 +1474,10 @@ class CredentialService(object):
 # litellm_logging.get_masked_values: an entry whose name holds one of these is masked (recursively for a mapping).
 SENSITIVE_KEYWORDS = ("authorization", "token", "key", "secret", "vertex_credentials", "credentials", "password",
                       "passwd")
+# The first release known to answer the credential endpoints as 1.108.7 and 1.109.3 do (a CredentialView with
+# display_name and source, 409 for a name that exists, 404 for deleting a missing one, PATCH of an
+# UpdateCredentialItem); 1.100.0, the oldest tested release, answers the earlier way. Releases between are not measured.
+CREDENTIAL_ENDPOINTS_REWORKED_SINCE = "1.108.7"
 # The release whose PATCH /credentials keeps the stored secret when sent a masked read-back of it
 # (_without_masked_read_backs; 1.108.7 stores the masked text). The first release known to do so: 1.109.3's source.
 MASKED_READ_BACKS_KEPT_SINCE = "1.109.3"

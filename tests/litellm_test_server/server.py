@@ -1949,7 +1949,14 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
         return 200, self.server.credentials.by_name(params["credential_name"])
 
     def _action_credential_update(self, template, params, _query, raw_body):
-        data = self._validated_body(template, raw_body, method="PATCH")
+        body = self._json_body(raw_body)
+        if isinstance(body, dict) and not self.server.credentials.reworked:
+            # 1.100.0's PATCH takes a CredentialItem: credential_name, credential_info and credential_values required.
+            missing = [{"type": "missing", "loc": ["body", name], "msg": "Field required"}
+                       for name in ("credential_name", "credential_info", "credential_values") if name not in body]
+            if missing:
+                raise RequestInvalid(missing)
+        data = self._validated_body(template, raw_body, method="PATCH", body=body)
         return 200, self.server.credentials.update(params["credential_name"], data)
 
     def _action_credential_delete(self, _template, params, _query, _raw_body):

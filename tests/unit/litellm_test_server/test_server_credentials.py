@@ -126,3 +126,26 @@ def test_writes_are_counted(api, litellm_server):
     counts = litellm_server.counts()
     assert counts["writes"] == 3 and counts["accepted_writes"] == 3
     assert counts["counts"]["PATCH /credentials/{credential_name}"] == 1
+
+
+def test_as_1_100_0(api, litellm_server):
+    """1.100.0 (measured): a duplicate is Prisma's 500, the view has no display_name nor source, PATCH takes a whole
+    CredentialItem (and renames by its credential_name), deleting a missing credential succeeds."""
+    litellm_server.litellm_version = "1.100.0"
+    try:
+        create(api)
+        duplicate = api.post("/credentials", OPENAI)
+        assert duplicate.status_code == 500
+        assert duplicate.json()["error"]["message"] == "Unique constraint failed on the fields: (`credential_name`)"
+        assert set(api.get("/credentials/by_name/openai-prod").json()) == {"credential_name", "credential_info",
+                                                                         "credential_values"}
+        refused = patch(api, "openai-prod", {"credential_info": {}})
+        assert refused.status_code == 422
+        assert [e["loc"][1] for e in refused.json()["detail"]] == ["credential_name", "credential_values"]
+        assert patch(api, "openai-prod", {"credential_name": "openai-prod", "credential_info": {"a": 1},
+                                          "credential_values": {}}).status_code == 200
+        assert api.get("/credentials/by_name/openai-prod").json()["credential_info"] == {"custom_llm_provider": "openai",
+                                                                                        "a": 1}
+        assert delete(api, "openai-prod").status_code == 200 and delete(api, "openai-prod").status_code == 200
+    finally:
+        litellm_server.litellm_version = None
