@@ -137,15 +137,15 @@ def test_as_1_100_0(api, litellm_server):
         duplicate = api.post("/credentials", OPENAI)
         assert duplicate.status_code == 500
         assert duplicate.json()["error"]["message"] == "Unique constraint failed on the fields: (`credential_name`)"
-        assert set(api.get("/credentials/by_name/openai-prod").json()) == {"credential_name", "credential_info",
-                                                                         "credential_values"}
+        fields = set(api.get("/credentials/by_name/openai-prod").json())
+        assert fields == {"credential_name", "credential_info", "credential_values"}
         refused = patch(api, "openai-prod", {"credential_info": {}})
         assert refused.status_code == 422
         assert [e["loc"][1] for e in refused.json()["detail"]] == ["credential_name", "credential_values"]
         assert patch(api, "openai-prod", {"credential_name": "openai-prod", "credential_info": {"a": 1},
                                           "credential_values": {}}).status_code == 200
-        assert api.get("/credentials/by_name/openai-prod").json()["credential_info"] == {"custom_llm_provider": "openai",
-                                                                                        "a": 1}
+        info = api.get("/credentials/by_name/openai-prod").json()["credential_info"]
+        assert info == {"custom_llm_provider": "openai", "a": 1}
         assert delete(api, "openai-prod").status_code == 200 and delete(api, "openai-prod").status_code == 200
     finally:
         litellm_server.litellm_version = None
