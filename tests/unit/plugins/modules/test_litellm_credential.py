@@ -16,6 +16,7 @@ import pytest
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.llmops.litellm.plugins.module_utils._credentials import CREDENTIAL
 from ansible_collections.llmops.litellm.plugins.modules import litellm_credential, litellm_credential_info
 
 SECRET = 'sk-provider-secret-0123456789'
@@ -186,3 +187,21 @@ def test_no_secret_in_the_result_nor_the_planned_requests(litellm_server):
         for secret in (SECRET, ROTATED, SECRET[-12:], ROTATED[-12:]):
             assert secret not in text
     assert any(r.get('action') == 'update' and r['plan']['writes'] for r in runs)
+
+
+def test_a_lost_create_race_plans_again(run_module, openai, litellm_server, monkeypatch):
+    """Another run created the credential between our read and our create (409): plan again against it, as a re-run
+    would, instead of failing."""
+    real_find = type(CREDENTIAL).find
+    calls = []
+
+    def find(self, client, params):
+        calls.append(params['credential_name'])
+        return None if len(calls) == 1 else real_find(self, client, params)
+
+    monkeypatch.setattr(type(CREDENTIAL), 'find', find)
+    result = run_module(litellm_credential, **dict(OPENAI, credential_info={'owner': 'ml'}))
+    assert not result.failed, result.get('msg')
+    assert result['action'] == 'update' and len(calls) == 2
+    assert [r['method'] for r in result['requests'] if r['method'] != 'GET'] == ['POST', 'PATCH']
+    assert stored(litellm_server)['credential_info'] == {'custom_llm_provider': 'openai', 'owner': 'ml'}
