@@ -23,13 +23,15 @@ import json
 
 from ansible.module_utils.six.moves.urllib.parse import parse_qsl, urlsplit
 
+from ansible_collections.llmops.litellm.plugins.module_utils._client import replace_at
 from ansible_collections.llmops.litellm.plugins.module_utils._errors import InvalidOption
 
 # Body fields that carry a secret: in the canonical form they are the sha256 of the secret (a hash stays as is).
 SECRET_FIELDS = ('key', 'new_key', 'new_master_key', 'password')
 DIGEST_PREFIX = 'sha256:'
 # The fields of a write's body that say which object it acts on, most specific first.
-_IDENTITY = ('key_alias', 'key', 'keys', 'team_id', 'team_ids', 'user_id', 'user_ids', 'budget_id', 'id')
+_IDENTITY = ('key_alias', 'key', 'keys', 'team_id', 'team_ids', 'user_id', 'user_ids', 'budget_id', 'credential_name',
+             'id')
 
 
 class PlanNotApproved(InvalidOption):
@@ -52,8 +54,15 @@ def canonical_write(request):
             value = body.get(name)
             if isinstance(value, str) and not _is_hash(value):
                 body[name] = {'sha256': hashlib.sha256(value.encode('utf-8')).hexdigest()}
+        # The secrets of write-only settings (marked by the engine), whatever their type.
+        body = replace_at(body, getattr(request, 'secret_paths', ()), _secret_digest)
     return {'method': request.method, 'path': parts.path, 'query': dict((k, str(v)) for k, v in query.items()),
             'body': body}
+
+
+def _secret_digest(value):
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, separators=(',', ':'))
+    return {'sha256': hashlib.sha256(text.encode('utf-8')).hexdigest()}
 
 
 def plan_of(requests):

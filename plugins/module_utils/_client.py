@@ -25,6 +25,8 @@ import re
 import time
 import traceback
 
+from ansible.module_utils.six.moves.urllib.parse import quote
+
 from ansible_collections.llmops.litellm.plugins.module_utils._errors import (
     AuthenticationError,
     ConnectionFailed,
@@ -111,6 +113,25 @@ class Redactor:
         return value
 
 
+def replace_at(body, paths, replace):
+    """A copy of ``body`` with the value at each of ``paths`` (tuples of names) replaced by ``replace(value)``.
+
+    The engine marks the secrets of write-only settings on the requests it plans (``secret_paths``): the reported
+    request masks them, the plan hashes them.
+    """
+    for path in paths or ():
+        body = _replaced(body, tuple(path), replace)
+    return body
+
+
+def _replaced(node, path, replace):
+    if not path or not isinstance(node, dict) or path[0] not in node:
+        return node
+    copy = dict(node)
+    copy[path[0]] = replace(node[path[0]]) if len(path) == 1 else _replaced(node[path[0]], path[1:], replace)
+    return copy
+
+
 def describe_request(request, redactor=None, sent=True):
     """A JSON-serialisable view of a ``requests.Request``: what it does, with secrets masked."""
     redactor = redactor or Redactor()
@@ -129,6 +150,7 @@ def describe_request(request, redactor=None, sent=True):
             value = body.get(field)
             if isinstance(value, str) and not is_key_hash(value):
                 body[field] = REDACTED
+        body = replace_at(body, getattr(request, 'secret_paths', ()), lambda _value: REDACTED)
     return {
         'method': prepared.method,
         'url': redactor.text(prepared.url),
@@ -147,6 +169,9 @@ if HAS_REQUESTS:
             self.policy = policy
             # Check mode records writes instead of sending them; a few reads are POSTs (/budget/info).
             self.writes = writes
+            # Where the body carries secrets of write-only settings (set by the engine): masked when reported,
+            # hashed in plans.
+            self.secret_paths = []
 
 
 class LiteLLMClient:
@@ -322,6 +347,25 @@ class LiteLLMClient:
     def delete_budget(self, budget_id, return_request=False):
         return self._call(return_request, 'POST', '/budget/delete', body={'id': budget_id})
 
+    # -- credentials (stored with STORE_MODEL_IN_DB=True; values answered masked) ----------------------
+
+    def new_credential(self, body, return_request=False):
+        # A second create of a name answers 409: not safe to repeat blindly.
+        return self._call(return_request, 'POST', '/credentials', body=body, policy=NOT_SAFE_TO_REPEAT)
+
+    def credential_info(self, credential_name, return_request=False):
+        return self._call(return_request, 'GET', '/credentials/by_name/%s' % _path_part(credential_name))
+
+    def list_credentials(self, return_request=False):
+        return self._call(return_request, 'GET', '/credentials')
+
+    def update_credential(self, credential_name, body, return_request=False):
+        # PATCH merges the values and info it is sent: sending the same again ends in the same state.
+        return self._call(return_request, 'PATCH', '/credentials/%s' % _path_part(credential_name), body=body)
+
+    def delete_credential(self, credential_name, return_request=False):
+        return self._call(return_request, 'DELETE', '/credentials/%s' % _path_part(credential_name))
+
     # -- the proxy -------------------------------------------------------------------------------------
 
     def health_license(self, return_request=False):
@@ -492,6 +536,11 @@ class LiteLLMClient:
             return ServerError('the proxy failed (HTTP %s) for %s: %s' % (status, where, message),
                                ambiguous=True, **context)
         return RequestRejected('the proxy rejected %s (HTTP %s): %s' % (where, status, message), **context)
+
+
+def _path_part(name):
+    """A name as one percent-encoded path segment (LiteLLM decodes it; a name may hold slashes)."""
+    return quote(name, safe='')
 
 
 def _token(key):

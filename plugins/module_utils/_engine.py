@@ -35,7 +35,11 @@ from ansible_collections.llmops.litellm.plugins.module_utils._errors import (
     NotFoundError,
     ServerError,
 )
-from ansible_collections.llmops.litellm.plugins.module_utils._fields import FieldTable
+from ansible_collections.llmops.litellm.plugins.module_utils._fields import (
+    UPDATE_SECRETS,
+    FieldTable,
+    update_secrets_option,
+)
 
 CHANGING_ACTIONS = ('create', 'update', 'delete')
 
@@ -70,6 +74,8 @@ class Resource:
         spec = self.fields.argument_spec(exclude)
         if self.fields.clearable and 'clear' not in exclude:
             spec['clear'] = {'type': 'list', 'elements': 'str', 'choices': self.fields.clearable}
+        if self.fields.write_only and UPDATE_SECRETS not in exclude:
+            spec[UPDATE_SECRETS] = update_secrets_option()
         return spec
 
     def validate(self, params):
@@ -127,7 +133,7 @@ class Resource:
 
     def describe(self, record):
         """The object's settings and server-managed facts, never a secret."""
-        view = self.fields.current(record)
+        view = self.fields.view(record)
         view.update(self.identity_view({}, record))
         return view
 
@@ -142,13 +148,19 @@ class Resource:
             info = self.describe(answer)
         else:
             info = self.describe(plan.record)
+        stored = dict(info)
         info.update(self.fields.desired(plan.params))
         info.update(plan.sent_values)
+        for field in self.fields:
+            if field.server_merges and field.name in info:
+                # The proxy merged what was declared into what it had.
+                info[field.name] = dict(stored.get(field.name) or {}, **(info[field.name] or {}))
         info.update((name, self.fields[name].read({})) for name in plan.cleared)
         if plan.action != 'create':
             # After a create the answer tells what the related writes made (LiteLLM may add to them).
             info.update(plan.related_after)
-        return info
+        # The secrets the task declared are never shown.
+        return self.fields.shown(info)
 
     # -- creation --------------------------------------------------------------------------------------
 
@@ -220,6 +232,20 @@ class Reconciler:
 
     # planning
 
+    def _guard_secrets(self, params, requests):
+        """The declared secrets of write-only settings: masked in every message of the client, marked on the
+        requests that carry them (masked where reported, hashed in the plan)."""
+        fields = self.resource.fields
+        if not fields.write_only:
+            return requests
+        for secret in fields.secret_values(params):
+            self.client.redactor.add(secret)
+        for request in requests:
+            body = request.json if isinstance(request.json, dict) else None
+            if body is not None:
+                request.secret_paths = fields.secret_paths(body)
+        return requests
+
     def plan(self, params, record):
         """Decide what the object ``params`` declares needs, given the stored ``record`` (or None)."""
         resource = self.resource
@@ -239,9 +265,11 @@ class Reconciler:
                 if field.update_only and params.get(field.name) is not None:
                     raise InvalidOption(field.name, resource.update_only_reason(field.name))
             values = fields.creation_values(params)
-            requests = [resource.create_request(self.client, params)]
+            requests = self._guard_secrets(params, [resource.create_request(self.client, params)])
             related, _before, related_after = resource.related_requests(self.client, params, None)
-            shown = dict((name, value) for name, value in values.items() if not fields[name].no_log)
+            # A secret is never shown; a write-only mapping shows what is not secret in it.
+            shown = dict((name, value) for name, value in values.items()
+                         if not fields[name].no_log or fields[name].write_only)
             shown.update(related_after)
             return Plan(resource, params, 'create', None, requests + related, related_after=related_after,
                         diff=_diff(absent_view, None, _present(label_view, fields.display(shown))))
@@ -252,13 +280,19 @@ class Reconciler:
         desired = fields.desired(params)
         current = fields.current(record)
         changed = fields.differing(desired, current)
+        # Secrets cannot be compared: update_secrets: always sends the declared ones again (reported as changed).
+        resent = fields.declared_secrets(params) if params.get(UPDATE_SECRETS) == 'always' else []
+        changed.extend(name for name in resent if name not in changed)
         cleared = fields.cleared(params.get('clear'), current)
         requests = []
-        sent = dict((name, fields[name].to_send(desired[name], record)) for name in changed)
+        sent = dict((name, fields[name].to_send(desired[name], record, resend_secrets=name in resent))
+                    if fields[name].server_merges else (name, fields[name].to_send(desired[name], record))
+                    for name in changed)
         fields.clearing_values(cleared, record, sent)
         fields.with_companions(sent, desired, record)
         if sent:
             requests.append(resource.update_request(self.client, record, sent))
+            self._guard_secrets(params, requests)
         related, related_before, related_after = resource.related_requests(self.client, params, record)
         requests.extend(related)
         changed_settings = changed + cleared + sorted(related_before)
@@ -268,7 +302,8 @@ class Reconciler:
             return Plan(resource, params, 'unchanged', record, diff=_diff(absent_view, view, dict(view)))
         before = dict((name, current[name]) for name in changed + cleared)
         before.update(related_before)
-        after = dict((name, sent[name]) for name in changed)
+        after = dict((name, dict(current[name] or {}, **sent[name]) if fields[name].server_merges else sent[name])
+                     for name in changed)
         after.update((name, fields[name].read({})) for name in cleared)
         after.update(related_after)
         return Plan(resource, params, 'update', record, requests, changed_settings, sent_values=sent,

@@ -31,6 +31,17 @@ from ansible_collections.llmops.litellm.plugins.module_utils._compare import (
 )
 from ansible_collections.llmops.litellm.plugins.module_utils._errors import InvalidOption
 
+# How a write-only secret is shown wherever the module reports it (results, diffs, planned requests): the client's
+# mask (_client.REDACTED), never the value, nor the proxy's own masked read-back of it ("sk****-1").
+WRITE_ONLY_SHOWN = '********'
+# What the proxy answers in place of a secret it masks (LiteLLM's get_masked_values: "sk****-1", "*****").
+MASK_MARK = '****'
+# The shared option of every module with write-only settings (doc fragment llmops.litellm.update_secrets), as
+# community.general's update_password: on_create sends a secret when the object is created only (a re-run reports
+# no change: the module cannot read a secret back to compare it); always sends it on every run, reported as changed.
+UPDATE_SECRETS = 'update_secrets'
+UPDATE_SECRETS_CHOICES = ['on_create', 'always']
+
 # LiteLLM's duration grammar (litellm_core_utils/duration_parser.py): a count and one unit.
 DURATION_PATTERN = re.compile(r'^[1-9][0-9]*(s|m|h|d|w|mo)$')
 DURATION_HINT = 'must be a count and a unit (s, m, h, d, w or mo), such as "30d" or "12h"'
@@ -57,13 +68,21 @@ class Field:
     to clear one, measured on the real proxy (a setting kept in ``metadata`` is cleared by dropping its entry).
     ``since`` is the LiteLLM release that added the setting when it is newer than the oldest tested one
     (_releases.py); ``entries_since`` the same for entries of a mapping.
+    ``write_only`` settings are secrets the proxy never answers back (it masks them): True for the whole value, or,
+    for a mapping, a callable that tells from an entry's name whether that entry is one (a credential's ``api_key``,
+    not its ``api_base``). They are never compared: the shared option ``update_secrets`` decides whether an existing
+    object is sent them again; they are shown as WRITE_ONLY_SHOWN, hashed in plans, masked in requests, and a declared
+    value that looks like the proxy's masked read-back of one is refused.
+    ``server_merges``: the update endpoint merges a sent mapping into the stored one (LiteLLM's PATCH /credentials), so
+    an update sends only the declared entries that differ, never the stored ones (which may be masked read-backs);
+    its entries cannot be declared null (nothing would remove them).
     """
 
     def __init__(self, name, type='str', elements=None, compare=None, read=None, create_only=False, no_log=False,
                  minimum=None, duration=False, not_empty=False, choices=None, check=None,
                  options=None, default=None, managed=True, normalise=None, update_only=False, clearable=None,
                  clear_with=None, entries=None, companions=(), companions_required=False, fixed=None, since=None,
-                 entries_since=None):
+                 entries_since=None, write_only=False, server_merges=False):
         self.name = name
         self.type = type
         self.elements = elements or ('str' if type == 'list' else None)
@@ -96,6 +115,8 @@ class Field:
         self.since = since if isinstance(since, dict) else {'create': since, 'update': since}
         # The same for entries of a mapping (a key's object permissions): {entry: release}.
         self.entries_since = dict(entries_since or {})
+        self.write_only = write_only
+        self.server_merges = server_merges
         if clearable is None:
             # Flags are cleared by declaring false; identity and create-only settings cannot be cleared.
             clearable = self.compare is not None and type != 'bool'
@@ -154,11 +175,76 @@ class Field:
             if unknown:
                 raise InvalidOption(self.name, 'has no entry %s; the entries are %s'
                                     % (', '.join(unknown), ', '.join(self.entries)))
+        if self.server_merges and isinstance(value, dict):
+            nulls = sorted(k for k, v in value.items() if v is None)
+            if nulls:
+                raise InvalidOption(self.name, 'entry %s is null: LiteLLM merges an update into the stored entries and '
+                                    'drops nulls, so nothing would remove it. Leave the entry out (to remove one, '
+                                    'delete the object and create it again)' % ', '.join(nulls))
+        for where, secret in self.secret_parts(value):
+            if _looks_masked(secret):
+                raise InvalidOption(self.name, '%s looks like the masked value the proxy answers in place of a secret '
+                                    '(it contains %s), not the secret itself. Declare the real secret (from Ansible '
+                                    'Vault, for example), never a value read back from the proxy'
+                                    % (where or 'the value', MASK_MARK))
         if self.check is not None:
             try:
                 self.check(value)
             except ValueError as exc:
                 raise InvalidOption(self.name, str(exc))
+
+    # -- write-only secrets --------------------------------------------------------------------------------
+
+    def is_secret_entry(self, name):
+        return callable(self.write_only) and bool(self.write_only(name))
+
+    def secret_parts(self, value):
+        """The (where, value) of each secret in a declared or stored ``value``: the whole value, or entries."""
+        if value is None or not self.write_only:
+            return []
+        if not callable(self.write_only):
+            return [('', value)]
+        if not isinstance(value, dict):
+            return []
+        return [('entry %s' % k, v) for k, v in sorted(value.items()) if self.is_secret_entry(k) and v is not None]
+
+    def public_part(self, value):
+        """What of ``value`` can be read back and compared: None for a wholly write-only value."""
+        if not self.write_only:
+            return value
+        if not callable(self.write_only):
+            return None
+        if not isinstance(value, dict):
+            return value
+        return dict((k, v) for k, v in value.items() if not self.is_secret_entry(k))
+
+    def secrets_only(self, value):
+        """Of a declared ``value``, only the secrets (what update_secrets: always sends again)."""
+        if not callable(self.write_only):
+            return value
+        return dict((k, v) for k, v in (value or {}).items() if self.is_secret_entry(k))
+
+    def shown(self, value):
+        """``value`` as the module may report it: every secret replaced by WRITE_ONLY_SHOWN."""
+        if not self.write_only or value is None:
+            return value
+        if not callable(self.write_only):
+            return WRITE_ONLY_SHOWN
+        if not isinstance(value, dict):
+            return value
+        return dict((k, WRITE_ONLY_SHOWN if self.is_secret_entry(k) and v is not None else v)
+                    for k, v in value.items())
+
+    def secret_paths(self, body):
+        """The paths (tuples) of the secrets in a request ``body`` that carries this setting at its top level."""
+        if not self.write_only or not isinstance(body, dict) or body.get(self.name) is None:
+            return []
+        if not callable(self.write_only):
+            return [(self.name,)]
+        value = body[self.name]
+        if not isinstance(value, dict):
+            return []
+        return [(self.name, k) for k, v in sorted(value.items()) if self.is_secret_entry(k) and v is not None]
 
     @property
     def in_metadata(self):
@@ -172,13 +258,26 @@ class Field:
         return current is None or current is False or (isinstance(current, (list, dict)) and not current)
 
     def same(self, desired, current):
+        # Secrets cannot be read back: only what can is compared (update_secrets decides about the rest).
+        if self.write_only:
+            desired = self.public_part(desired)
+            if desired is None:
+                return True
         # A merged mapping compares only the declared entries: there the normaliser serves the display.
         if self.normalise is not None and self.compare not in (MERGE, MERGE_SETS):
             desired, current = self.normalise(desired), self.normalise(current)
         return same(self.compare, desired, current)
 
-    def to_send(self, desired, record):
-        """The value an update sends: a merged mapping carries the stored entries too (updates replace it)."""
+    def to_send(self, desired, record, resend_secrets=False):
+        """The value an update sends: a merged mapping carries the stored entries too (updates replace it), unless
+        the server merges it (then only the declared entries that differ, and the secrets if sent again)."""
+        if self.server_merges:
+            stored = self.read(record) if record is not None else {}
+            public = self.public_part(desired) or {}
+            value = dict((k, v) for k, v in public.items() if not same(STRICT, v, (stored or {}).get(k)))
+            if resend_secrets:
+                value.update(self.secrets_only(desired))
+            return value
         if self.compare in (MERGE, MERGE_SETS):
             stored = self.read(record) if record is not None else {}
             if self.entries is not None:
@@ -189,6 +288,7 @@ class Field:
 
     def display(self, value):
         # Order-free lists are shown sorted on both sides, so a diff shows only what was added or removed.
+        value = self.shown(value)
         if self.normalise is not None and value is not None:
             value = self.normalise(value)
         return canonical_set_display(value) if self.compare == SET else value
@@ -312,6 +412,57 @@ class FieldTable:
 
     def display(self, values):
         return dict((name, self[name].display(value) if name in self else value) for name, value in values.items())
+
+    # -- write-only secrets --------------------------------------------------------------------------------
+
+    @property
+    def write_only(self):
+        return [f for f in self.fields if f.write_only]
+
+    def shown(self, values):
+        """``values`` (settings by name) with every secret replaced by WRITE_ONLY_SHOWN."""
+        return dict((name, self[name].shown(value) if name in self else value) for name, value in values.items())
+
+    def view(self, record):
+        """The compared settings of a stored object as the module reports them (secrets never shown)."""
+        return self.shown(self.current(record))
+
+    def declared_secrets(self, params):
+        """The names of the write-only settings that declare a secret."""
+        return [f.name for f in self.write_only if f.secret_parts(params.get(f.name))]
+
+    def secret_values(self, params):
+        """Every declared secret (for the client's redactor: masked wherever a message could carry it)."""
+        found = []
+        for field in self.write_only:
+            for _where, value in field.secret_parts(params.get(field.name)):
+                found.extend(_strings(value))
+        return found
+
+    def secret_paths(self, body):
+        """The paths of the secrets a request body carries (hashed in plans, masked in reported requests)."""
+        paths = []
+        for field in self.write_only:
+            paths.extend(field.secret_paths(body))
+        return paths
+
+
+def update_secrets_option():
+    """The argument spec of the shared option update_secrets (doc fragment llmops.litellm.update_secrets)."""
+    return {'type': 'str', 'choices': list(UPDATE_SECRETS_CHOICES), 'default': 'on_create'}
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) else [str(value)] if value is not None else []
+
+
+def _looks_masked(value):
+    """Whether a declared secret is (or holds) what LiteLLM answers in place of one: "sk****-1", "*****"."""
+    return any(MASK_MARK in s for s in _strings(value))
 
 
 def dig(record, path):

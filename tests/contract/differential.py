@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import time
+from urllib.parse import quote
 
 import requests
 import yaml
@@ -195,6 +196,10 @@ def delete(label, path, body=None, **options):
     return Step(label, 'DELETE', path, body=body, **options)
 
 
+def patch(label, path, body=None, **options):
+    return Step(label, 'PATCH', path, body=body, **options)
+
+
 # -- replay -----------------------------------------------------------------------------------------------
 
 
@@ -257,6 +262,9 @@ def replay(sequence, base_url, master_key, ctx, timeout=120, created=None):
                     kind, field = CREATED[path]
                     if body.get(field):
                         created.append((kind, body[field]))
+                if created is not None and step.method == 'POST' and path == '/credentials':
+                    # LiteLLM answers a created credential with {"success": true}: its name is the request's.
+                    created.append(('credential', kwargs['json'].get('credential_name')))
             if step.scope is not None:
                 body = _scoped(body, step.scope, ctx)
             outcomes.append(Outcome(step.label, step.describe(ctx), answer.status_code, body, content_type))
@@ -315,6 +323,11 @@ def clean_up(base_url, master_key, created, timeout=60):
         for identifier in by_kind.get('budget', []):
             try:
                 session.post(base_url + '/budget/delete', json={'id': identifier}, timeout=timeout)
+            except requests.RequestException:
+                pass
+        for identifier in by_kind.get('credential', []):
+            try:
+                session.delete(base_url + '/credentials/' + quote(str(identifier), safe=''), timeout=timeout)
             except requests.RequestException:
                 pass
 

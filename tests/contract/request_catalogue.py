@@ -1,12 +1,12 @@
 """Every kind of request the collection sends, built through the client's unsent-request feature.
 
 The bodies of writes come from the same engine the modules use (each resource's ``Reconciler.plan``), so what is
-checked here is what the modules send: for keys, teams, users and budgets each client method, each setting alone
+checked here is what the modules send: for keys, teams, users, budgets and credentials each client method, each setting alone
 with several example values, all settings together, creation-only options, metadata merges and removals, team
 members added, changed and removed, deletion and key rotation.
 
 Every request assumes one "baseline world" exists on the server it is sent to (``WORLD``): a key, a team (with
-one member), a user and a budget, with ids unique to this run; creations use ids and aliases of their own, so any
+one member), a user, a budget and a credential, with ids unique to this run; creations use ids and aliases of their own, so any
 entry can be sent right after the world is (re)made. ``Entry.kinds`` says which baseline objects an entry writes
 to, so that a test can make them anew before the next entry.
 """
@@ -59,10 +59,24 @@ BASELINE_TEAM_RECORD = {'team_id': BASELINE_TEAM_ID, 'team_alias': 'contract-tea
 BASELINE_USER_RECORD = {'user_id': BASELINE_USER_ID, 'user_email': BASELINE_USER['user_email'], 'models': [],
                         'metadata': {}, 'teams': [BASELINE_TEAM_ID], 'user_role': 'internal_user'}
 BASELINE_BUDGET_RECORD = {'budget_id': BASELINE_BUDGET_ID, 'max_budget': 10.0}
+# A credential (kept by the real proxy with STORE_MODEL_IN_DB=True), and as GET /credentials/by_name answers it:
+# its api_key masked, its api_base as stored.
+BASELINE_CREDENTIAL_NAME = 'contract-credential-' + RUN
+BASELINE_CREDENTIAL_SECRET = 'sk-contract-credential-' + secrets.token_hex(8)
+BASELINE_CREDENTIAL = {'credential_name': BASELINE_CREDENTIAL_NAME,
+                       'credential_values': {'api_key': BASELINE_CREDENTIAL_SECRET,
+                                             'api_base': 'https://contract.example/v1'},
+                       'credential_info': {'custom_llm_provider': 'openai'}}
+BASELINE_CREDENTIAL_RECORD = {'credential_name': BASELINE_CREDENTIAL_NAME, 'display_name': None, 'source': 'db',
+                              'credential_values': {'api_key': BASELINE_CREDENTIAL_SECRET[:2] + '****'
+                                                    + BASELINE_CREDENTIAL_SECRET[-2:],
+                                                    'api_base': 'https://contract.example/v1'},
+                              'credential_info': {'custom_llm_provider': 'openai'}}
 
 # The creation order of the world (a budget and users first: keys and teams name them).
 WORLD = (('budget', '/budget/new', BASELINE_BUDGET), ('user', '/user/new', BASELINE_USER),
-         ('user', '/user/new', OTHER_USER), ('team', '/team/new', BASELINE_TEAM), ('key', '/key/generate', BASELINE_KEY))
+         ('user', '/user/new', OTHER_USER), ('team', '/team/new', BASELINE_TEAM), ('key', '/key/generate', BASELINE_KEY),
+         ('credential', '/credentials', BASELINE_CREDENTIAL))
 
 # Example values per litellm_key setting: the usual shape first, then edge cases (empty, zero, nesting).
 SETTING_EXAMPLES = collections.OrderedDict([
@@ -159,6 +173,13 @@ BUDGET_EXAMPLES = collections.OrderedDict([
                           {'gpt-4o': {'tpm_limit': 1000, 'rpm_limit': 10}}]),
 ])
 
+# Example values per litellm_credential setting (a create always declares values: LiteLLM needs them).
+CREDENTIAL_EXAMPLES = collections.OrderedDict([
+    ('credential_values', [{'api_key': 'sk-contract-other-' + RUN, 'api_base': 'https://contract-2.example/v1'},
+                           {'api_version': '2024-06-01', 'aws_secret_access_key': 'contract-aws-' + RUN}]),
+    ('credential_info', [{'custom_llm_provider': 'azure'}, {'owner': 'contract-tests', 'tier': 2}, {}]),
+])
+
 # label, request, and the baseline objects the request writes to ('key', 'team', 'user', 'budget').
 Entry = collections.namedtuple('Entry', 'label request kinds')
 
@@ -210,7 +231,7 @@ def kinds_of(request):
     path = request.url[len(PLACEHOLDER_URL):].split('?')[0]
     if request.method == 'GET' or path in ('/budget/info',):
         return ()
-    if path in ('/key/generate', '/team/new', '/user/new', '/budget/new'):
+    if path in ('/key/generate', '/team/new', '/user/new', '/budget/new', '/credentials'):
         # Creations make objects of their own; a team (or user) made with members also changes those users.
         return ('user',) if path == '/team/new' else ()
     if path.startswith('/key/'):
@@ -223,6 +244,8 @@ def kinds_of(request):
     if path.startswith('/budget/'):
         # Deleting a budget unlinks the keys that follow it.
         return ('budget', 'key')
+    if path.startswith('/credentials/'):
+        return ('credential',)
     return ()
 
 
@@ -230,13 +253,14 @@ class Catalogue:
     """Builds the entries with the collection's own client and engine (imported from the synced tree)."""
 
     def __init__(self, client_module, keys_module, teams_module=None, users_module=None, budgets_module=None,
-                 engine_module=None):
+                 engine_module=None, credentials_module=None):
         self.client_module = client_module
         self.keys_module = keys_module
         self.teams_module = teams_module
         self.users_module = users_module
         self.budgets_module = budgets_module
         self.engine_module = engine_module
+        self.credentials_module = credentials_module
         self.client = client_module.LiteLLMClient(PLACEHOLDER_URL, PLACEHOLDER_API_KEY, retries=0)
         self.reconciler = keys_module.key_reconciler(self.client, check_mode=True)
         self._created = 0
@@ -320,6 +344,8 @@ class Catalogue:
             self._team_entries(add, add_all)
             self._user_entries(add, add_all)
             self._budget_entries(add, add_all)
+        if self.credentials_module is not None:
+            self._credential_entries(add, add_all)
         labels = [entry.label for entry in found]
         duplicates = sorted(set(label for label in labels if labels.count(label) > 1))
         assert not duplicates, 'duplicate labels in the request catalogue: %s' % duplicates
@@ -497,8 +523,39 @@ class Catalogue:
             record, **every_example(BUDGET_EXAMPLES, 1)), record))
         add_all('budget delete', self.object_plan(budget, self.budget_params(record, state='absent'), record))
 
+    def credential_params(self, record=None, **settings):
+        identity = {'credential_name': record['credential_name'] if record else self.new_alias('credential'),
+                    'update_secrets': 'on_create'}
+        return object_options(CREDENTIAL_EXAMPLES, identity, **settings)
+
+    def _credential_entries(self, add, add_all):
+        client = self.client
+        credential = self.credentials_module.CREDENTIAL
+        record = copy.deepcopy(BASELINE_CREDENTIAL_RECORD)
+        values = CREDENTIAL_EXAMPLES['credential_values'][0]
+        add('credential_info', client.credential_info(BASELINE_CREDENTIAL_NAME, return_request=True))
+        add('list_credentials', client.list_credentials(return_request=True))
+        for index, value in enumerate(CREDENTIAL_EXAMPLES['credential_values']):
+            add_all('credential create credential_values#%d' % index, self.object_plan(
+                credential, self.credential_params(credential_values=value), None))
+        for index, value in enumerate(CREDENTIAL_EXAMPLES['credential_info']):
+            add_all('credential create credential_info#%d' % index, self.object_plan(
+                credential, self.credential_params(credential_values=values, credential_info=value), None))
+        for index, value in enumerate(CREDENTIAL_EXAMPLES['credential_values']):
+            add_all('credential update credential_values#%d' % index, self.object_plan(
+                credential, self.credential_params(record, credential_values=value), record))
+        for index, value in enumerate(CREDENTIAL_EXAMPLES['credential_info'][:2]):
+            add_all('credential update credential_info#%d' % index, self.object_plan(
+                credential, self.credential_params(record, credential_info=value), record))
+        add_all('credential update every setting', self.object_plan(credential, self.credential_params(
+            record, **every_example(CREDENTIAL_EXAMPLES)), record))
+        add_all('credential update secrets always', self.object_plan(credential, self.credential_params(
+            record, credential_values={'api_key': 'sk-contract-rotated-' + RUN}, update_secrets='always'), record))
+        add_all('credential delete', self.object_plan(credential, self.credential_params(record, state='absent'),
+                                                      record))
+
 
 def build_catalogue(module_utils):
     """The Catalogue over the collection's module_utils (``module_utils(name)`` imports one)."""
     return Catalogue(module_utils('_client'), module_utils('_keys'), module_utils('_teams'), module_utils('_users'),
-                     module_utils('_budgets'), module_utils('_engine'))
+                     module_utils('_budgets'), module_utils('_engine'), module_utils('_credentials'))

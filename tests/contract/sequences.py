@@ -6,7 +6,7 @@ other sequence on one long-lived proxy. Reads that would answer with everything 
 to the sequence's own objects (``scope``) or use a filter that only matches them.
 """
 
-from differential import Captured, Fmt, Hash, Id, Prefix, Secret, Sequence, Underscored, delete, get, post
+from differential import Captured, Fmt, Hash, Id, Prefix, Secret, Sequence, Underscored, delete, get, patch, post
 
 WRONG_KEY = 'sk-wrong-key-for-the-differential-tests'
 
@@ -33,6 +33,13 @@ def new_user(label, name, **fields):
     body = {'user_id': Id(name), 'auto_create_key': False}
     body.update(fields)
     return post(label, '/user/new', body)
+
+
+def credential(name):
+    """A /credentials body: a secret LiteLLM answers masked (its api_key), a value it answers as stored."""
+    return {'credential_name': Id(name), 'credential_values': {'api_key': 'sk-differential-credential-01',
+                                                               'api_base': 'https://api.example/v1'},
+            'credential_info': {'custom_llm_provider': 'openai'}}
 
 
 def raw_post(label, path, data):
@@ -442,6 +449,25 @@ SEQUENCES = [
         post('delete without id', '/budget/delete', {}),
         post('info without budgets', '/budget/info', {}),
         post('none was made', '/budget/info', {'budgets': [Id('x')]}),
+    ]),
+    # -- credentials (the real proxy runs with STORE_MODEL_IN_DB=True) ---------------------------------------
+    Sequence('credential-lifecycle', [
+        post('create', '/credentials', credential('c')),
+        post('create again', '/credentials', credential('c')),
+        get('read masked', Fmt('/credentials/by_name/{}', Id('c'))),
+        get('list', '/credentials', scope=('credentials',)),
+        patch('patch', Fmt('/credentials/{}', Id('c')), {'credential_values': {'api_base': 'https://eu.example/v1'},
+                                                         'credential_info': {'owner': 'ml'}}),
+        get('read after patch', Fmt('/credentials/by_name/{}', Id('c'))),
+        patch('patch without credential_info', Fmt('/credentials/{}', Id('c')),
+              {'credential_values': {'api_base': 'https://x.example/v1'}}),
+        patch('patch of a missing credential', Fmt('/credentials/{}', Id('missing')), {'credential_info': {}}),
+        post('create without credential_info', '/credentials', {'credential_name': Id('x'),
+                                                                'credential_values': {'api_key': 'sk-x-0001'}}),
+        post('create without values', '/credentials', {'credential_name': Id('x'), 'credential_info': {}}),
+        delete('delete', Fmt('/credentials/{}', Id('c'))),
+        delete('delete again', Fmt('/credentials/{}', Id('c'))),
+        get('read missing', Fmt('/credentials/by_name/{}', Id('c'))),
     ]),
     # -- Enterprise-only objects and settings -------------------------------------------------------------
     Sequence('enterprise-teams-and-organizations', [

@@ -32,6 +32,8 @@ ENDPOINTS = {
     'POST /budget/new', 'POST /budget/update', 'POST /budget/info', 'GET /budget/list', 'POST /budget/delete',
     'POST /organization/new', 'GET /organization/info', 'GET /organization/list', 'DELETE /organization/delete',
     'GET /v1/mcp/server', 'POST /v1/mcp/server', 'DELETE /v1/mcp/server/{server_id}',
+    'POST /credentials', 'GET /credentials', 'GET /credentials/by_name/{credential_name}',
+    'PATCH /credentials/{credential_name}', 'DELETE /credentials/{credential_name}',
 }
 
 
@@ -39,6 +41,8 @@ def _endpoint(step):
     path = step.path if isinstance(step.path, str) else step.path.template
     path = path.replace('/key/{}/regenerate', '/key/{key}/regenerate').replace('/v1/mcp/server/{}',
                                                                                '/v1/mcp/server/{server_id}')
+    path = path.replace('/credentials/by_name/{}', '/credentials/by_name/{credential_name}')
+    path = path.replace('/credentials/{}', '/credentials/{credential_name}')
     return '%s %s' % (step.method, path)
 
 

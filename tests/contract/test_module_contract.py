@@ -1,14 +1,15 @@
 """The modules, run by ansible-playbook (the dev venv's ansible-core) from the synced collection tree.
 
 * Check mode against the local test server: every request ``litellm_key``, ``litellm_keys``, ``litellm_team``,
-  ``litellm_user`` and ``litellm_budget`` plan (create, update, members, delete, rotation) and every read of the
+  ``litellm_user``, ``litellm_budget`` and ``litellm_credential`` plan (create, update, members, delete, rotation) and every read of the
   ``*_info`` modules keeps the real proxy's contract; replayed for real, the planned writes are accepted by the
   local server and pass the real proxy's validation.
 * End to end against the real proxy with its database (no Enterprise license, no models), in one -vvv run: key
   lifecycle (check mode, create, no change, update with merged metadata, delete, delete again), a key set,
   users, a budget and a team with members (added, removed, a role the plain proxy refuses), the info modules,
-  a key of a missing team refused before any write, an Enterprise-only setting refused as such, a wrong API key
-  refused as an authentication failure, and no secret anywhere in the output.
+  a credential (its secret write-only, rotated once), a key of a missing team refused before any write, an
+  Enterprise-only setting refused as such, a wrong API key refused as an authentication failure, and no secret
+  anywhere in the output.
 """
 
 import copy
@@ -117,6 +118,16 @@ OBJECT_PLANS = [
                                          'max_parallel_requests': 1}, 'create'),
     ('budget update', 'litellm_budget', {'budget_id': 'plan-budget', 'max_budget': 6, 'rpm_limit': 2}, 'update'),
     ('budget delete', 'litellm_budget', {'budget_id': 'plan-budget', 'state': 'absent'}, 'delete'),
+    ('credential create', 'litellm_credential', {'credential_name': 'plan-new-credential', 'credential_values': {
+        'api_key': 'sk-plan-credential-0001', 'api_base': 'https://plan.example/v1'},
+        'credential_info': {'custom_llm_provider': 'openai'}}, 'create'),
+    ('credential update', 'litellm_credential', {'credential_name': 'plan-credential', 'credential_values': {
+        'api_base': 'https://plan-2.example/v1'}, 'credential_info': {'owner': 'plan'}}, 'update'),
+    ('credential rotate', 'litellm_credential', {'credential_name': 'plan-credential', 'update_secrets': 'always',
+                                                 'credential_values': {'api_key': 'sk-plan-rotated-0001'}}, 'update'),
+    ('credential unchanged', 'litellm_credential', {'credential_name': 'plan-credential', 'credential_values': {
+        'api_key': 'sk-plan-other-0001'}}, 'unchanged'),
+    ('credential delete', 'litellm_credential', {'credential_name': 'plan-credential', 'state': 'absent'}, 'delete'),
 ]
 
 INFO_QUERIES = [
@@ -133,6 +144,8 @@ INFO_QUERIES = [
                                                    'page_size': 1}),
     ('budget info by id', 'litellm_budget_info', {'budget_id': 'plan-budget'}),
     ('budget info of all', 'litellm_budget_info', {}),
+    ('credential info by name', 'litellm_credential_info', {'credential_name': 'plan-credential'}),
+    ('credential info of all', 'litellm_credential_info', {}),
 ]
 
 
@@ -162,6 +175,8 @@ def _seed(server):
         members = [{'user_id': 'plan-user', 'role': 'user'}] if team_id == 'plan-team' else []
         _post(server, '/team/new', {'team_id': team_id, 'team_alias': team_id, 'members_with_roles': members})
     _post(server, '/_test/seed', {'projects': [{'project_id': MISSING_PROJECT_ID}]})
+    _post(server, '/credentials', {'credential_name': 'plan-credential', 'credential_info': {},
+                                   'credential_values': {'api_key': 'sk-plan-credential-0001'}})
     for body in SEEDED_KEYS:
         _post(server, '/key/generate', body)
 
@@ -308,6 +323,8 @@ class ModuleRuns:
 
 
 WRONG_KEYS = ('sk-wrong-' + secrets.token_hex(12), 'wrong-' + secrets.token_hex(12))
+# A provider key and its rotation, given to litellm_credential from the environment (as from a vault).
+CREDENTIAL_SECRETS = ('sk-provider-' + secrets.token_hex(12), 'sk-provider-rotated-' + secrets.token_hex(12))
 
 
 def _module_run_tasks(runs):
@@ -368,6 +385,21 @@ def _module_run_tasks(runs):
                                               'api_key': "{{ lookup('env', 'CONTRACT_WRONG_KEY_0') }}"})
     runs.add('wrong plain key', 'litellm_team_info', {'team_id': team,
                                                       'api_key': "{{ lookup('env', 'CONTRACT_WRONG_KEY_1') }}"})
+    # a credential: its secret write-only (never compared, sent again only with update_secrets=always)
+    credential = n('credential')
+    secret, rotated = ("{{ lookup('env', 'CONTRACT_CREDENTIAL_SECRET_%d') }}" % i for i in (0, 1))
+    credential_options = {'credential_name': credential, 'credential_info': {'custom_llm_provider': 'openai'},
+                          'credential_values': {'api_key': secret, 'api_base': 'https://contract.example/v1'}}
+    runs.add('credential create', 'litellm_credential', credential_options)
+    runs.add('credential unchanged with another secret', 'litellm_credential', dict(
+        credential_options, credential_values={'api_key': rotated, 'api_base': 'https://contract.example/v1'}))
+    runs.add('credential rotate', 'litellm_credential', {'credential_name': credential, 'update_secrets': 'always',
+                                                         'credential_values': {'api_key': rotated}})
+    runs.add('credential info', 'litellm_credential_info', {'credential_name': credential})
+    runs.add('credential masked value refused', 'litellm_credential', {'credential_name': credential,
+                                                                       'credential_values': {'api_key': 'sk****01'}})
+    runs.add('credential delete', 'litellm_credential', {'credential_name': credential, 'state': 'absent'})
+    runs.add('credential delete again', 'litellm_credential', {'credential_name': credential, 'state': 'absent'})
     # clean up, with the modules
     runs.add('team delete', 'litellm_team', {'team_id': team, 'state': 'absent'})
     runs.add('team delete again', 'litellm_team', {'team_id': team, 'state': 'absent'})
@@ -389,6 +421,8 @@ def module_runs(tmp_path_factory, real_proxy, ansible_env, run_id):
     env = _server_env(ansible_env, real_proxy.url, real_proxy.master_key)
     for index, wrong in enumerate(WRONG_KEYS):
         env['CONTRACT_WRONG_KEY_%d' % index] = wrong
+    for index, secret in enumerate(CREDENTIAL_SECRETS):
+        env['CONTRACT_CREDENTIAL_SECRET_%d' % index] = secret
     completed = run_playbook(tmp_path, tasks, env, verbosity=3, name='real-proxy')
     # For whoever debugs a failure, with every key we know of masked (the tests check the raw output).
     scrubbed = SECRET_SHAPE.sub('<secret>', completed.stdout.replace(real_proxy.master_key, '<master key>'))
@@ -543,9 +577,28 @@ def test_clean_up_with_the_modules(module_runs, real_proxy):
     assert _get(real_proxy, '/key/list?team_id=' + module_runs.name('team'))[1]['keys'] == []
 
 
+def test_credential_secrets_are_write_only(module_runs, real_proxy):
+    _ok(module_runs['credential create'], 'create')
+    _ok(module_runs['credential unchanged with another secret'], 'unchanged')
+    assert _writes(module_runs['credential unchanged with another secret']) == []
+    rotated = module_runs['credential rotate']
+    _ok(rotated, 'update')
+    assert rotated['changed_settings'] == ['credential_values']
+    assert [(r['method'], r['body']) for r in _writes(rotated)] == [
+        ('PATCH', {'credential_name': module_runs.name('credential'), 'credential_values': {'api_key': REDACTED},
+                   'credential_info': {}})]
+    (stored,) = module_runs['credential info']['credentials']
+    assert stored['credential_values'] == {'api_key': REDACTED, 'api_base': 'https://contract.example/v1'}
+    refused = module_runs['credential masked value refused']
+    assert refused['failed'] and refused['option'] == 'credential_values' and 'requests' not in refused
+    _ok(module_runs['credential delete'], 'delete')
+    _ok(module_runs['credential delete again'], 'absent')
+    assert _get(real_proxy, '/credentials/by_name/' + module_runs.name('credential'))[0] == 404
+
+
 def test_no_secret_in_the_output_at_vvv(module_runs, real_proxy):
     output = module_runs.output
-    for secret in (real_proxy.master_key,) + WRONG_KEYS:
+    for secret in (real_proxy.master_key,) + WRONG_KEYS + CREDENTIAL_SECRETS:
         assert secret not in output
     leaked = sorted(set(SECRET_SHAPE.findall(output)))
     assert not leaked, 'secret-shaped strings in the -vvv output: %s' % [s[:8] + '...' for s in leaked]

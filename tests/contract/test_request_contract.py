@@ -21,9 +21,9 @@ from contract_http import describe, send, send_raw
 from differential import CREATED, clean_up, normalise
 from openapi_contract import RequestView
 from request_catalogue import (
-    BASELINE_ALIAS, BASELINE_BUDGET_ID, BASELINE_KEY, BASELINE_TEAM_ID, BASELINE_TOKEN, BASELINE_USER_ID,
-    BUDGET_EXAMPLES, MISSING_ORGANIZATION_ID, MISSING_PROJECT_ID, OTHER_USER_ID, PLACEHOLDER_URL, SETTING_EXAMPLES, TEAM_EXAMPLES,
-    USER_EXAMPLES, WORLD, CREATION_EXAMPLES, build_catalogue,
+    BASELINE_ALIAS, BASELINE_BUDGET_ID, BASELINE_CREDENTIAL_NAME, BASELINE_KEY, BASELINE_TEAM_ID, BASELINE_TOKEN,
+    BASELINE_USER_ID, BUDGET_EXAMPLES, CREDENTIAL_EXAMPLES, MISSING_ORGANIZATION_ID, MISSING_PROJECT_ID, OTHER_USER_ID,
+    PLACEHOLDER_URL, SETTING_EXAMPLES, TEAM_EXAMPLES, USER_EXAMPLES, WORLD, CREATION_EXAMPLES, build_catalogue,
 )
 
 CLIENT_MODULE = collection_module_utils('_client')
@@ -41,9 +41,11 @@ class World:
               ('team', '/team/delete', {'team_ids': [BASELINE_TEAM_ID]}),
               ('user', '/user/delete', {'user_ids': [BASELINE_USER_ID]}),
               ('user', '/user/delete', {'user_ids': [OTHER_USER_ID]}),
-              ('budget', '/budget/delete', {'id': BASELINE_BUDGET_ID}))
+              ('budget', '/budget/delete', {'id': BASELINE_BUDGET_ID}),
+              ('credential', 'DELETE /credentials/' + BASELINE_CREDENTIAL_NAME, None))
     # A kind made anew takes others with it: a user deleted leaves its teams' rosters; a budget its keys.
-    TOGETHER = {'user': ('user', 'team'), 'team': ('team', 'user'), 'budget': ('budget', 'key'), 'key': ('key',)}
+    TOGETHER = {'user': ('user', 'team'), 'team': ('team', 'user'), 'budget': ('budget', 'key'), 'key': ('key',),
+                'credential': ('credential',)}
 
     def __init__(self, url, master_key):
         self.url = url
@@ -59,7 +61,8 @@ class World:
             return
         for kind, path, body in self.DELETE:
             if kind in kinds:
-                answer = send_raw('POST', self.url + path, self.master_key, json_body=body)
+                method, _space, path = path.rpartition(' ')
+                answer = send_raw(method or 'POST', self.url + path, self.master_key, json_body=body)
                 assert answer.status_code in (200, 400, 404), describe(answer)
         for kind, path, body in WORLD:
             if kind in kinds:
@@ -75,11 +78,15 @@ class World:
             body = answer.json()
             if isinstance(body, dict) and body.get(field):
                 self.created.append((kind, body[field]))
+        if answer is not None and 200 <= answer.status_code < 300 and entry.request.method == 'POST' \
+                and path == '/credentials':
+            # LiteLLM answers {"success": true}: the new credential's name is the request's.
+            self.created.append(('credential', json.loads(entry.request.prepare().body)['credential_name']))
 
     def clean_up(self):
         """Delete what the entries made and the world itself (on a proxy that outlives the session)."""
         world = [('key', BASELINE_TOKEN), ('team', BASELINE_TEAM_ID), ('user', BASELINE_USER_ID),
-                 ('user', OTHER_USER_ID), ('budget', BASELINE_BUDGET_ID)]
+                 ('user', OTHER_USER_ID), ('budget', BASELINE_BUDGET_ID), ('credential', BASELINE_CREDENTIAL_NAME)]
         clean_up(self.url, self.master_key, self.created + world)
 
 
@@ -121,6 +128,7 @@ def test_catalogue_covers_every_client_method():
         'update_team_member', 'delete_team_member',
         'new_user', 'update_user', 'user_info', 'list_users', 'delete_users',
         'new_budget', 'update_budget', 'budget_info', 'list_budgets', 'delete_budget',
+        'new_credential', 'credential_info', 'list_credentials', 'update_credential', 'delete_credential',
     }, 'the client has endpoint methods this catalogue does not know; add them to request_catalogue.py'
     assert _paths_of(ENTRIES) == {
         '/key/list', '/key/info', '/key/generate', '/key/service-account/generate', '/key/update', '/key/delete',
@@ -129,13 +137,15 @@ def test_catalogue_covers_every_client_method():
         '/team/new', '/team/update', '/team/info', '/v2/team/list', '/team/delete', '/team/member_add',
         '/team/member_update', '/team/member_delete',
         '/user/new', '/user/update', '/user/info', '/user/list', '/user/delete',
-        '/budget/new', '/budget/update', '/budget/info', '/budget/list', '/budget/delete'}
+        '/budget/new', '/budget/update', '/budget/info', '/budget/list', '/budget/delete',
+        '/credentials', '/credentials/by_name/' + BASELINE_CREDENTIAL_NAME, '/credentials/' + BASELINE_CREDENTIAL_NAME}
 
 
 @pytest.mark.parametrize('resource,examples,prefix', [
     ('_keys.KEY', SETTING_EXAMPLES, ''), ('_teams.TEAM', TEAM_EXAMPLES, 'team '),
-    ('_users.USER', USER_EXAMPLES, 'user '), ('_budgets.BUDGET', BUDGET_EXAMPLES, 'budget ')],
-    ids=['key', 'team', 'user', 'budget'])
+    ('_users.USER', USER_EXAMPLES, 'user '), ('_budgets.BUDGET', BUDGET_EXAMPLES, 'budget '),
+    ('_credentials.CREDENTIAL', CREDENTIAL_EXAMPLES, 'credential ')],
+    ids=['key', 'team', 'user', 'budget', 'credential'])
 def test_catalogue_covers_every_setting(resource, examples, prefix):
     """A setting added to a module without an example here would go unchecked: fail instead."""
     module_name, name = resource.split('.')

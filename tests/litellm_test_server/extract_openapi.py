@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2025, llmops.litellm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Extract the team, user, budget and organization fragment of the real proxy's OpenAPI document.
+"""Extract the team, user, budget, organization and credential fragment of the real proxy's OpenAPI document.
 
 The local test server validates the bodies and query strings of these endpoints against
 ``openapi-management-1.108.7.json``, written by this script from the full document a LiteLLM 1.108.7 proxy
@@ -33,6 +33,8 @@ OPERATIONS = (
     ("post", "/organization/new"), ("patch", "/organization/update"), ("delete", "/organization/delete"),
     ("get", "/organization/info"), ("get", "/organization/list"),
     ("post", "/key/service-account/generate"),
+    ("post", "/credentials"), ("get", "/credentials"), ("get", "/credentials/by_name/{credential_name}"),
+    ("patch", "/credentials/{credential_name}"), ("delete", "/credentials/{credential_name}"),
 )
 
 
@@ -67,8 +69,8 @@ def extract(document):
             wanted.add(other)
             pending.append(other)
     return {
-        "_comment": "Fragment of the OpenAPI document a LiteLLM %s proxy serves (/openapi.json): the team, user, budget "
-                    "and organization operations and the schemas they reference; written by extract_openapi.py."
+        "_comment": "Fragment of the OpenAPI document a LiteLLM %s proxy serves (/openapi.json): the team, user, budget, "
+                    "organization and credential operations and the schemas they reference; written by extract_openapi.py."
                     % document.get("info", {}).get("version", "?"),
         "openapi": document.get("openapi"),
         "info": document.get("info"),

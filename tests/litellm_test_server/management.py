@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2025, llmops.litellm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Teams, team members, internal users, budgets and organizations of the local LiteLLM-compatible server.
+"""Teams, team members, internal users, budgets, organizations and credentials of the local LiteLLM-compatible server.
 
 Each method follows one endpoint of LiteLLM 1.108.7 (``litellm/proxy/management_endpoints/``: team_endpoints.py,
 internal_user_endpoints.py, budget_management_endpoints.py, organization_endpoints.py); SEMANTICS.md beside
@@ -1333,6 +1333,204 @@ class ManagementService(object):
                 self.store.delete_entity("organization", organization_id)
             deleted.append(view)
         return deleted
+
+
+class CredentialService(object):
+    """Credentials (LiteLLM 1.108.7 / 1.109.3 ``proxy/credential_endpoints/endpoints.py``), kept as with
+    ``STORE_MODEL_IN_DB=True``: one row per ``credential_name`` (``LiteLLM_CredentialsTable``), read back masked.
+
+    Every endpoint catches what it raises (``handle_exception_on_proxy``): an HTTPException's detail becomes the
+    message of ``{"error": {...}}`` (``_http_exception``); the ProxyExceptions it raises itself keep their type and
+    param. Values are stored as sent (the real proxy encrypts them at rest and answers from its in-memory copy).
+    """
+
+    def __init__(self, store, keys):
+        self.store = store
+        self.keys = keys
+
+    def credential(self, name):
+        return self.store.entity("credential", name)
+
+    @property
+    def reworked(self):
+        """Whether the server answers as a release with the credential endpoints of 1.108.7 (display names, 409, 404s,
+        PATCH of an UpdateCredentialItem) rather than as 1.100.0."""
+        return self.keys.answers_as(CREDENTIAL_ENDPOINTS_REWORKED_SINCE)
+
+    def view(self, row):
+        """CredentialView: credential_values masked as get_masked_values(unmasked_length=4, number_of_asterisks=4);
+        1.100.0 answers a CredentialItem (no display_name, no source)."""
+        view = {"credential_name": row["credential_name"], "display_name": row.get("display_name"),
+                "credential_info": copy.deepcopy(row.get("credential_info") or {}),
+                "credential_values": masked_credential_values(row.get("credential_values") or {}),
+                "source": "db"}
+        if not self.reworked:
+            del view["display_name"], view["source"]
+        return view
+
+    def _values_of_model(self, model_id):
+        """_resolve_deployment_credentials: the server has no models (its router knows none)."""
+        if not self.keys.llm_router:
+            raise _http_exception(500, "LLM router not found. Please ensure you have a valid router instance.")
+        raise _http_exception(404, "Model not found")
+
+    def create(self, data):
+        values = self._values_of_model(data["model_id"]) if data.get("model_id") else data.get("credential_values")
+        if values is None:
+            raise _http_exception(400, "Credential values are required. Unable to infer credential values from model ID.")
+        name = data["credential_name"]
+        display_name = _normalized_display_name(data.get("display_name"))
+        now = _db_time(_now())
+        with self.store.transaction():
+            if self.credential(name) is not None:
+                if not self.reworked:
+                    # 1.100.0 does not catch Prisma's unique violation: handle_exception_on_proxy answers its text.
+                    raise ProxyError(500, "Unique constraint failed on the fields: (`credential_name`)",
+                                     raised_as="Exception")
+                raise _http_exception(409, "Credential '%s' already exists. Update it with PATCH /credentials/%s, or "
+                                           "delete it first." % (name, name))
+            row = {"credential_name": name, "display_name": display_name,
+                   "credential_values": dict((k, v) for k, v in values.items() if v is not None),
+                   "credential_info": copy.deepcopy(data.get("credential_info") or {}),
+                   "created_at": now, "created_by": PROXY_ADMIN_NAME, "updated_at": now,
+                   "updated_by": PROXY_ADMIN_NAME}
+            self.store.put_entity("credential", name, row, now)
+        return {"success": True, "message": "Credential created successfully"}
+
+    def list(self):
+        return {"success": True, "credentials": [self.view(row) for row in self.store.entities("credential")]}
+
+    def by_name(self, name):
+        row = self.credential(name)
+        if row is None:
+            raise _http_exception(404, "Credential not found. Got credential name: " + name)
+        return self.view(row)
+
+    def update(self, name, data):
+        if not self.reworked:
+            return self._update_1_100(name, data)
+        if data.get("credential_name") and data["credential_name"] != name:
+            raise ProxyError(400, "credential_name is immutable. Set display_name to change how the credential is "
+                                  "labeled.", "validation_error", "credential_name")
+        display_name = _normalized_display_name(data.get("display_name"))
+        to_delete = list(data.get("credential_values_to_delete") or ())
+        overlap = sorted(set(to_delete) & set(data.get("credential_values") or {}))
+        if overlap:
+            raise _http_exception(400, "credential_values_to_delete overlaps credential_values for key(s): %s"
+                                  % overlap)
+        requested = self._values_of_model(data["model_id"]) if data.get("model_id") else \
+            (data.get("credential_values") or {})
+        now = _db_time(_now())
+        with self.store.transaction():
+            row = self.credential(name)
+            if row is None:
+                raise _http_exception(404, "Credential not found in DB.")
+            stored = row.get("credential_values") or {}
+            if self.keys.answers_as(MASKED_READ_BACKS_KEPT_SINCE):
+                requested = _without_masked_read_backs(requested, stored)
+            values = dict(stored)
+            values.update((k, v) for k, v in requested.items() if v is not None)
+            for entry in to_delete:
+                values.pop(entry, None)
+            info = dict(row.get("credential_info") or {})
+            info.update(data.get("credential_info") or {})
+            row = dict(row, credential_values=values, credential_info=info, updated_at=now,
+                       updated_by=PROXY_ADMIN_NAME)
+            if "display_name" in data:
+                row["display_name"] = display_name
+            self.store.put_entity("credential", name, row, row.get("created_at"))
+        return {"success": True, "message": "Credential updated successfully"}
+
+    def _update_1_100(self, name, data):
+        """1.100.0's update_credential: the body is a whole CredentialItem; its credential_name renames the credential;
+        values and info are merged into the stored ones."""
+        now = _db_time(_now())
+        with self.store.transaction():
+            row = self.credential(name)
+            if row is None:
+                raise _http_exception(404, "Credential not found in DB.")
+            values = dict(row.get("credential_values") or {})
+            values.update(data.get("credential_values") or {})
+            info = dict(row.get("credential_info") or {})
+            info.update(data.get("credential_info") or {})
+            row = dict(row, credential_name=data["credential_name"] or name, credential_values=values,
+                       credential_info=info, updated_at=now, updated_by=PROXY_ADMIN_NAME)
+            if row["credential_name"] != name:
+                self.store.delete_entity("credential", name)
+            self.store.put_entity("credential", row["credential_name"], row, row.get("created_at"))
+        return {"success": True, "message": "Credential updated successfully"}
+
+    def delete(self, name):
+        with self.store.transaction():
+            if self.credential(name) is None:
+                if not self.reworked:
+                    # 1.100.0 deletes by name without looking: a missing one is "deleted" too.
+                    return {"success": True, "message": "Credential deleted successfully"}
+                raise _http_exception(404, "Credential not found. Got credential name: " + name)
+            self.store.delete_entity("credential", name)
+        return {"success": True, "message": "Credential deleted successfully"}
+
+
+# litellm_logging.get_masked_values: an entry whose name holds one of these is masked (recursively for a mapping).
+SENSITIVE_KEYWORDS = ("authorization", "token", "key", "secret", "vertex_credentials", "credentials", "password",
+                      "passwd")
+# The first release known to answer the credential endpoints as 1.108.7 and 1.109.3 do (a CredentialView with
+# display_name and source, 409 for a name that exists, 404 for deleting a missing one, PATCH of an
+# UpdateCredentialItem); 1.100.0, the oldest tested release, answers the earlier way. Releases between are not measured.
+CREDENTIAL_ENDPOINTS_REWORKED_SINCE = "1.108.7"
+# The release whose PATCH /credentials keeps the stored secret when sent a masked read-back of it
+# (_without_masked_read_backs; 1.108.7 stores the masked text). The first release known to do so: 1.109.3's source.
+MASKED_READ_BACKS_KEPT_SINCE = "1.109.3"
+_SHORT_SECRET_MASK = "*****"
+
+
+def is_sensitive(name):
+    return any(keyword in name.lower() for keyword in SENSITIVE_KEYWORDS)
+
+
+def _mask(value, depth=0):
+    if isinstance(value, dict):
+        return masked_credential_values(value, depth + 1) if depth < 20 else value
+    if not isinstance(value, str):
+        return value
+    if len(value) <= 4:
+        return _SHORT_SECRET_MASK
+    return value[:2] + "****" + value[-2:]
+
+
+def masked_credential_values(values, depth=0):
+    return dict((k, _mask(v, depth) if is_sensitive(k) else v) for k, v in values.items())
+
+
+def _is_masked_read_back(value):
+    return isinstance(value, str) and (value == _SHORT_SECRET_MASK or (len(value) == 8 and value[2:-2] == "****"))
+
+
+def _without_masked_read_backs(requested, stored, depth=0):
+    kept = {}
+    for name, value in requested.items():
+        if not is_sensitive(name):
+            kept[name] = value
+        elif isinstance(value, dict) and depth < 20:
+            inner = stored.get(name)
+            kept[name] = _without_masked_read_backs(value, inner if isinstance(inner, dict) else {}, depth + 1)
+        elif not _is_masked_read_back(value):
+            kept[name] = value
+        elif name in stored:
+            kept[name] = stored[name]
+    return kept
+
+
+def _normalized_display_name(display_name):
+    if display_name is None:
+        return None
+    trimmed = display_name.strip()
+    if not trimmed:
+        raise ProxyError(400, "display_name cannot be blank. Send null to clear it or omit the field to leave it "
+                              "unchanged.", "validation_error", "display_name")
+    if len(trimmed) > 255:
+        raise ProxyError(400, "display_name cannot be longer than 255 characters.", "validation_error", "display_name")
+    return trimmed
 
 
 def _request_str(data):

@@ -16,6 +16,9 @@ Postgres.  It stores everything in SQLite and authenticates only the master key.
   ``/user/info``, ``/user/list``, ``/budget/new``, ``/budget/update``, ``/budget/info``, ``/budget/list``,
   ``/budget/delete``, ``/organization/new``, ``/organization/info``, ``/organization/list``,
   ``DELETE /organization/delete``; ``SEMANTICS.md`` says what each one does and answers.
+- Credentials (``management.py``, kept as with ``STORE_MODEL_IN_DB=True``): ``POST /credentials`` (409 for a name
+  that exists), ``GET /credentials``, ``GET /credentials/by_name/{name}`` (values of sensitive names masked),
+  ``PATCH /credentials/{name}`` (merges values and info), ``DELETE /credentials/{name}``.
 - MCP servers (``GET/POST /v1/mcp/server``, ``DELETE /v1/mcp/server/{id}``): only what keys' object permissions
   refer to.
 - ``/health/liveliness`` (no key needed); ``/health/license`` (``has_license: false`` on a plain proxy);
@@ -120,7 +123,7 @@ if __package__:
         PROXY_ADMIN_NAME, ProxyError, RequestInvalid, _budget_duration_error, caught_as_auth_error, _db_time, _http_exception,
         _masked, _now, _value_error, _with_relations, next_reset_time, release_key, reset_at,
     )
-    from .management import ManagementService
+    from .management import CredentialService, ManagementService
 else:  # run as a script: python tests/litellm_test_server/server.py
     from common import (  # type: ignore[no-redef]
         duration_in_seconds, GENERATED_KEY_BYTES, hash_token, hash_token_if_needed, MASTER_KEY_RECORDED_AS, METADATA_FIELDS,
@@ -128,7 +131,7 @@ else:  # run as a script: python tests/litellm_test_server/server.py
         PROXY_ADMIN_NAME, ProxyError, RequestInvalid, _budget_duration_error, caught_as_auth_error, _db_time, _http_exception,
         _masked, _now, _value_error, _with_relations, next_reset_time, release_key, reset_at,
     )
-    from management import ManagementService  # type: ignore[no-redef]
+    from management import CredentialService, ManagementService  # type: ignore[no-redef]
 
 # The LiteLLM release this server answers as (the primary release of the real-proxy tier, meta/litellm.yml; a
 # unit test holds the two equal): what GET /health/readiness/details names.
@@ -1518,6 +1521,14 @@ ROUTES = (
     ("POST", re.compile(r"^/budget/info$"), "/budget/info", "budget_info"),
     ("GET", re.compile(r"^/budget/list$"), "/budget/list", "budget_list"),
     ("POST", re.compile(r"^/budget/delete$"), "/budget/delete", "budget_delete"),
+    ("POST", re.compile(r"^/credentials$"), "/credentials", "credential_new"),
+    ("GET", re.compile(r"^/credentials$"), "/credentials", "credential_list"),
+    ("GET", re.compile(r"^/credentials/by_name/(?P<credential_name>.+)$"), "/credentials/by_name/{credential_name}",
+     "credential_by_name"),
+    ("PATCH", re.compile(r"^/credentials/(?P<credential_name>.+)$"), "/credentials/{credential_name}",
+     "credential_update"),
+    ("DELETE", re.compile(r"^/credentials/(?P<credential_name>.+)$"), "/credentials/{credential_name}",
+     "credential_delete"),
     ("GET", re.compile(r"^/v1/mcp/server$"), "/v1/mcp/server", "mcp_server_list"),
     ("POST", re.compile(r"^/v1/mcp/server$"), "/v1/mcp/server", "mcp_server_new"),
     ("DELETE", re.compile(r"^/v1/mcp/server/(?P<server_id>[^/]+)$"), "/v1/mcp/server/{server_id}", "mcp_server_delete"),
@@ -1541,7 +1552,7 @@ WRITE_METHODS = frozenset(("POST", "PUT", "DELETE", "PATCH"))
 EMPTY_BODY = object()
 
 
-WRITE_PREFIXES = ("/key/", "/team/", "/v2/team/", "/user/", "/budget/", "/organization/", "/v1/mcp/")
+WRITE_PREFIXES = ("/key/", "/team/", "/v2/team/", "/user/", "/budget/", "/organization/", "/v1/mcp/", "/credentials")
 # POST routes that only read.
 READ_ONLY_POSTS = frozenset(("/budget/info",))
 
@@ -1600,6 +1611,7 @@ class KeyServerHTTP(ThreadingHTTPServer):
         self.master_key = master_key
         self.service = service
         self.management = management if management is not None else ManagementService(service.store, service)
+        self.credentials = CredentialService(service.store, service)
         self.validator = validator
         self.counter = RequestCounter()
         self.ssl_context = ssl_context
@@ -1921,6 +1933,35 @@ class KeyRequestHandler(BaseHTTPRequestHandler):
     def _action_budget_delete(self, template, _params, _query, raw_body):
         return 200, self._management.delete_budget(self._validated_body(template, raw_body))
 
+    # -- credentials (credential_endpoints/endpoints.py; every error caught: {"error": {...}}) ---------------------
+
+    def _action_credential_new(self, template, _params, _query, raw_body):
+        body = self._json_body(raw_body)
+        if isinstance(body, dict) and not body.get("credential_values") and not body.get("model_id"):
+            # CreateCredentialItem's model validator runs before its fields are validated (mode="before")
+            raise _value_error("Either credential_values or model_id must be set")
+        return 200, self.server.credentials.create(self._validated_body(template, raw_body, body=body))
+
+    def _action_credential_list(self, _template, _params, _query, _raw_body):
+        return 200, self.server.credentials.list()
+
+    def _action_credential_by_name(self, _template, params, _query, _raw_body):
+        return 200, self.server.credentials.by_name(params["credential_name"])
+
+    def _action_credential_update(self, template, params, _query, raw_body):
+        body = self._json_body(raw_body)
+        if isinstance(body, dict) and not self.server.credentials.reworked:
+            # 1.100.0's PATCH takes a CredentialItem: credential_name, credential_info and credential_values required.
+            missing = [{"type": "missing", "loc": ["body", name], "msg": "Field required"}
+                       for name in ("credential_name", "credential_info", "credential_values") if name not in body]
+            if missing:
+                raise RequestInvalid(missing)
+        data = self._validated_body(template, raw_body, method="PATCH", body=body)
+        return 200, self.server.credentials.update(params["credential_name"], data)
+
+    def _action_credential_delete(self, _template, params, _query, _raw_body):
+        return 200, self.server.credentials.delete(params["credential_name"])
+
     def _licensed_body(self, template, raw_body, method="POST"):
         """Organization routes: the JSON is decoded, then the router's license dependency runs, then validation."""
         body = self._json_body(raw_body)
@@ -2024,13 +2065,15 @@ _UTC_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:0
 # Answers LiteLLM builds as dicts of Python datetimes (their isoformat(), "+00:00"); every other answer goes
 # through a pydantic model, which writes UTC as "Z" (measured).
 _ISOFORMAT_ANSWERS = frozenset(("/key/info", "/key/update"))
+# Answers of what the caller stored, which carry no timestamp of the server's: passed on as they are.
+_VERBATIM_ANSWERS = frozenset(("/credentials", "/credentials/by_name/{credential_name}"))
 # JSON columns keep the strings they were given: their timestamps are never rewritten.
 _JSON_COLUMNS = frozenset(("metadata",))
 
 
 def _as_serialized(template, payload):
     """The answer as LiteLLM serialises it: UTC timestamps written "Z" unless the endpoint answers isoformat()."""
-    if template in _ISOFORMAT_ANSWERS or template is None:
+    if template in _ISOFORMAT_ANSWERS or template in _VERBATIM_ANSWERS or template is None:
         return payload
     kept = _JSON_COLUMNS | ({"budget_limits"} if template == "/key/list" else frozenset())
     return _zulu(payload, kept)

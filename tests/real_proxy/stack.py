@@ -155,6 +155,9 @@ class Build:
             'DATABASE_URL': database_url,
             # Migrations are applied by stack.py; the proxy must not try (it would need Prisma's schema engine).
             'DISABLE_SCHEMA_UPDATE': 'true',
+            # Credentials (and models) are kept in the database only with this (credential_endpoints/endpoints.py):
+            # without it a created credential does not survive a restart, and litellm_credential has no proxy to test.
+            'STORE_MODEL_IN_DB': 'True',
             'PYTHONPATH': str(self.client_dir),
         })
         return env

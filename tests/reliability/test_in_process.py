@@ -52,6 +52,14 @@ def tasks(connection, wrong_key):
         ('team info', 'llmops.litellm.litellm_team_info', {'team_id': 'pt-team'}, False),
         ('user info', 'llmops.litellm.litellm_user_info', {'user_id': 'pt-bob'}, False),
         ('budget info', 'llmops.litellm.litellm_budget_info', {}, False),
+        ('credential', 'llmops.litellm.litellm_credential', {'credential_name': 'pt-credential', 'credential_values': {
+            'api_key': 'sk-parity-credential-0123456789', 'api_base': 'https://pt.example/v1'}}, False),
+        ('credential rotation, check mode', 'llmops.litellm.litellm_credential', {
+            'credential_name': 'pt-credential', 'credential_values': {'api_key': 'sk-parity-rotated-0123456789'},
+            'update_secrets': 'always'}, True),
+        ('credential info', 'llmops.litellm.litellm_credential_info', {'credential_name': 'pt-credential'}, False),
+        ('credential delete', 'llmops.litellm.litellm_credential',
+         {'credential_name': 'pt-credential', 'state': 'absent'}, False),
         ('missing team', key, {'key_alias': 'pt-orphan', 'team_id': 'pt-nobody'}, False),
         ('missing team, check mode', key, {'key_alias': 'pt-orphan', 'team_id': 'pt-nobody'}, True),
         ('unknown option', key, {'key_alias': 'pt-key', 'modelz': ['x']}, False),

@@ -23,12 +23,16 @@ import yaml
 
 from ansible_collections.llmops.litellm.plugins.doc_fragments import (
     budget_settings,
+    credential_settings,
     key_settings,
     team_settings,
+    update_secrets,
     user_settings,
 )
 from ansible_collections.llmops.litellm.plugins.module_utils._budgets import BUDGET
+from ansible_collections.llmops.litellm.plugins.module_utils._credentials import CREDENTIAL
 from ansible_collections.llmops.litellm.plugins.module_utils._enterprise import enterprise_options
+from ansible_collections.llmops.litellm.plugins.module_utils._fields import UPDATE_SECRETS, update_secrets_option
 from ansible_collections.llmops.litellm.plugins.module_utils._key_sets import key_item_options
 from ansible_collections.llmops.litellm.plugins.module_utils._keys import KEY
 from ansible_collections.llmops.litellm.plugins.module_utils._teams import TEAM
@@ -43,7 +47,14 @@ FRAGMENTS = [
     pytest.param(team_settings, TEAM, (), id='team'),
     pytest.param(user_settings, USER, (), id='user'),
     pytest.param(budget_settings, BUDGET, (), id='budget'),
+    # update_secrets is the shared option of every resource with write-only settings: a fragment of its own.
+    pytest.param(credential_settings, CREDENTIAL, (UPDATE_SECRETS,), id='credential'),
 ]
+
+
+def test_the_update_secrets_fragment_documents_the_shared_option():
+    assert comparable(documented(update_secrets)) == comparable({UPDATE_SECRETS: update_secrets_option()})
+    assert UPDATE_SECRETS in CREDENTIAL.argument_spec() and UPDATE_SECRETS not in BUDGET.argument_spec()
 
 
 def documented(fragment):
