@@ -731,7 +731,10 @@ class ManagementService(object):
         elif order not in ("asc", "desc"):
             order = "asc"
         nulls = [row for row in rows if row.get(column) is None]
-        values = sorted((row for row in rows if row.get(column) is not None), key=lambda row: row[column],
+        # rows made within the same millisecond keep their insertion order, newest first when descending (the
+        # sort is stable), as distinct timestamps would order them
+        present = [row for row in rows if row.get(column) is not None]
+        values = sorted(present[::-1] if order == "desc" else present, key=lambda row: row[column],
                         reverse=order == "desc")
         rows = nulls + values if order == "desc" else values + nulls
         page, size = query["page"], query["page_size"]
